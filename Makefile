@@ -1,0 +1,94 @@
+# patrimap: the two commands a newcomer needs are `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+GO_VERSION   ?= 1.26.8
+GOBIN_LOCAL  := $(HOME)/.local/go-toolchain/bin
+export PATH  := $(PATH):$(GOBIN_LOCAL):$(HOME)/go/bin
+GO           ?= go
+BIN          := bin/patrimap
+DEMO_DB      ?= demo.db
+ADDR         ?= :8080
+STATICCHECK_VERSION ?= v0.8.2
+
+# Debian packages: what running patrimap needs, and what its tests check it with.
+RUN_DEBS  := libsqlite3-mod-spatialite gcc libc6-dev
+TEST_DEBS := $(RUN_DEBS) gdal-bin spatialite-bin
+
+.PHONY: help demo build test lint bench deps test-deps go-toolchain clean
+
+help:
+	@echo "make demo   build, import the bundled samples (testdata/) and serve the map on http://localhost:8080"
+	@echo "make test   lint and run every test"
+	@echo "make bench  run the benchmarks (import and GeoJSON streaming, side by side with ogr2ogr)"
+
+## deps: install the Debian packages patrimap needs (as root), or say the exact line to run.
+deps: go-toolchain
+	@$(call install_debs,$(RUN_DEBS))
+
+test-deps: go-toolchain
+	@$(call install_debs,$(TEST_DEBS))
+
+define install_debs
+missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
+if [ -n "$$missing" ]; then \
+  if [ "$$(id -u)" = 0 ]; then \
+    echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+  else \
+    echo "patrimap needs these Debian packages:$$missing"; echo "run: sudo apt-get install -y$$missing"; exit 1; \
+  fi; \
+fi
+endef
+
+## go-toolchain: a Go new enough for go.mod. An older Go (>= 1.21) fetches the right one by itself
+## (GOTOOLCHAIN=auto); with no Go at all, the toolchain is taken from the Go module proxy.
+go-toolchain:
+	@if ! command -v $(GO) >/dev/null 2>&1; then \
+	  echo "no Go found: fetching go$(GO_VERSION) from the Go module proxy into $(HOME)/.local/go-toolchain"; \
+	  command -v curl >/dev/null && command -v unzip >/dev/null || { \
+	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq curl unzip ca-certificates >/dev/null; \
+	    else echo "run: sudo apt-get install -y curl unzip"; exit 1; fi; }; \
+	  arch=$$(dpkg --print-architecture); tmp=$$(mktemp -d); \
+	  curl -fsSL "$${GOPROXY:-https://proxy.golang.org}/golang.org/toolchain/@v/v0.0.1-go$(GO_VERSION).linux-$$arch.zip" -o $$tmp/go.zip && \
+	  unzip -q $$tmp/go.zip -d $$tmp && rm -rf $(HOME)/.local/go-toolchain && mkdir -p $(HOME)/.local && \
+	  mv $$tmp/golang.org/toolchain@v0.0.1-go$(GO_VERSION).linux-$$arch $(HOME)/.local/go-toolchain && rm -rf $$tmp; \
+	fi
+
+build: deps
+	$(GO) build -trimpath -o $(BIN) ./cmd/patrimap
+
+## demo: import the bundled real samples into $(DEMO_DB) and serve them.
+demo: build
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN) import geojson testdata/rnn-isere.geojson --db $(DEMO_DB) --dataset rnn-isere --theme natural \
+	  --title "Réserves naturelles nationales (Isère)" --producer "INPN – MNHN/PatriNat" --licence "Licence Ouverte 2.0" \
+	  --attribution "Source : INPN – MNHN/PatriNat (OFB-MNHN-CNRS-IRD), RNN, 2015 – Licence Ouverte 2.0"
+	$(BIN) import geojson testdata/apb-isere.geojson --db $(DEMO_DB) --dataset apb-isere --theme natural \
+	  --title "Arrêtés de protection de biotope (Isère)" --producer "INPN – MNHN/PatriNat" --licence "Licence Ouverte 2.0" \
+	  --attribution "Source : INPN – MNHN/PatriNat (OFB-MNHN-CNRS-IRD), APB, 2015 – Licence Ouverte 2.0"
+	$(BIN) import geojson testdata/pn-isere.geojson --db $(DEMO_DB) --dataset pn-isere --theme natural \
+	  --title "Parcs nationaux (Isère)" --producer "INPN – MNHN/PatriNat" --licence "Licence Ouverte 2.0" \
+	  --attribution "Source : INPN – MNHN/PatriNat (OFB-MNHN-CNRS-IRD), PN, 2016 – Licence Ouverte 2.0"
+	$(BIN) import geojson testdata/cen-isere.geojson --db $(DEMO_DB) --dataset cen-isere --theme natural \
+	  --title "Sites des Conservatoires d'espaces naturels (Isère)" --producer "INPN – MNHN/PatriNat" --licence "Licence Ouverte 2.0" \
+	  --attribution "Source : INPN – MNHN/PatriNat (OFB-MNHN-CNRS-IRD), CEN, 2013 – Licence Ouverte 2.0"
+	$(BIN) datasets --db $(DEMO_DB)
+	@echo "serving on http://localhost$(ADDR) (Ctrl-C to stop)"
+	$(BIN) serve --db $(DEMO_DB) --addr $(ADDR)
+
+## test: lint, then every test (the GDAL cross-checks need gdal-bin: test-deps installs it).
+test: test-deps lint
+	$(GO) test -count=1 ./...
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed on: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	@command -v staticcheck >/dev/null || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	staticcheck ./...
+
+bench: test-deps
+	$(GO) test -run '^$$' -bench . -benchtime 1x -count 5 ./bench/
+
+clean:
+	rm -rf bin $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

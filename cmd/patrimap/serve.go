@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/patrimap/patrimap/server"
+	"github.com/patrimap/patrimap/static"
+)
+
+func runServe(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "serve", "serve [--db FILE] [--addr :8080]", "patrimap serve --db patrimap.db --addr :8080")
+	addr := fs.String("addr", ":8080", "`address` to listen on")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	st, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return server.New(st, e.log, static.Files).Run(ctx, *addr)
+}
+
+func runDatasets(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "datasets", "datasets [--db FILE]", "patrimap datasets --db patrimap.db")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	st, err := e.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ds, err := st.Datasets(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tTITLE\tPRODUCER\tFEATURES\tVERSION\tIMPORTED AT")
+	for _, d := range ds {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\n", d.ID, d.Title, d.Producer, d.FeatureCount, d.Version, d.ImportedAt.Local().Format("2006-01-02 15:04"))
+	}
+	if len(ds) == 0 {
+		fmt.Fprintf(tw, "(no dataset in %s: import one with patrimap import)\n", e.db)
+	}
+	return tw.Flush()
+}

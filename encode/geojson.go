@@ -1,0 +1,163 @@
+// Package encode writes store features in the formats patrimap serves and exports (GeoJSON for now), streaming
+// one feature at a time into an io.Writer. It does no I/O of its own beyond the writer it is given.
+package encode
+
+import (
+	"bufio"
+	"io"
+	"math"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/patrimap/patrimap/geo"
+	"github.com/patrimap/patrimap/store"
+)
+
+// GeoJSONWriter streams an RFC 7946 FeatureCollection: open it with Begin, add features with Write, end it
+// with End. Coordinates are rounded to geo.GeoJSONDecimals and rings wound by the right-hand rule.
+type GeoJSONWriter struct {
+	w      *bufio.Writer
+	fields []store.Field
+	keys   [][]byte // `"name":` for each field, quoted once
+	buf    []byte
+	n      int
+}
+
+// NewGeoJSONWriter returns a writer of features with the given fields onto w.
+func NewGeoJSONWriter(w io.Writer, fields []store.Field) *GeoJSONWriter {
+	g := &GeoJSONWriter{w: bufio.NewWriterSize(w, 64<<10), fields: fields}
+	for _, f := range fields {
+		k := AppendJSONString(nil, f.Name)
+		g.keys = append(g.keys, append(k, ':'))
+	}
+	return g
+}
+
+// Begin writes the collection's opening, with its name.
+func (g *GeoJSONWriter) Begin(name string) error {
+	b := append(g.buf[:0], `{"type":"FeatureCollection","name":`...)
+	b = AppendJSONString(b, name)
+	b = append(b, ",\"features\":[\n"...)
+	g.buf = b
+	_, err := g.w.Write(b)
+	return err
+}
+
+// Write adds one feature.
+func (g *GeoJSONWriter) Write(f *store.Feature) error {
+	b := g.buf[:0]
+	if g.n > 0 {
+		b = append(b, ",\n"...)
+	}
+	g.n++
+	b = append(b, `{"type":"Feature","id":`...)
+	b = strconv.AppendInt(b, f.FID, 10)
+	b = append(b, `,"geometry":`...)
+	b = geo.AppendGeoJSON(b, f.Geometry)
+	b = append(b, `,"properties":{`...)
+	for i, v := range f.Values {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, g.keys[i]...)
+		b = appendValue(b, g.fields[i].Type, v)
+	}
+	b = append(b, "}}"...)
+	g.buf = b
+	_, err := g.w.Write(b)
+	return err
+}
+
+// Count is the number of features written.
+func (g *GeoJSONWriter) Count() int { return g.n }
+
+// End closes the collection and flushes.
+func (g *GeoJSONWriter) End() error {
+	if _, err := g.w.WriteString("\n]}\n"); err != nil {
+		return err
+	}
+	return g.w.Flush()
+}
+
+// Flush sends what is buffered, so that a slow stream shows progress to its client.
+func (g *GeoJSONWriter) Flush() error { return g.w.Flush() }
+
+// appendValue writes a stored value as JSON according to its field's type.
+func appendValue(b []byte, t store.FieldType, v any) []byte {
+	switch v := v.(type) {
+	case nil:
+		return append(b, "null"...)
+	case string:
+		if t == store.FieldJSON && len(v) > 0 && (v[0] == '{' || v[0] == '[') {
+			return append(b, v...)
+		}
+		return AppendJSONString(b, v)
+	case int64:
+		if t == store.FieldBoolean {
+			return strconv.AppendBool(b, v != 0)
+		}
+		return strconv.AppendInt(b, v, 10)
+	case float64:
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return append(b, "null"...)
+		}
+		return strconv.AppendFloat(b, v, 'g', -1, 64)
+	case bool:
+		return strconv.AppendBool(b, v)
+	case []byte:
+		return AppendJSONString(b, string(v))
+	}
+	return append(b, "null"...)
+}
+
+const hex = "0123456789abcdef"
+
+// AppendJSONString appends s as a JSON string: quotes, backslashes and control characters escaped, invalid
+// UTF-8 replaced by U+FFFD, and U+2028/U+2029 escaped so that the output is also valid JavaScript.
+func AppendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

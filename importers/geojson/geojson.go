@@ -1,0 +1,319 @@
+// Package geojson reads GeoJSON for import: a FeatureCollection (RFC 7946, or the 2008 form with a "crs"
+// member), newline-delimited features (GeoJSONL, NDJSON) or a GeoJSON text sequence (RFC 8142), streamed one
+// feature at a time so that memory stays flat whatever the file's size.
+package geojson
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+
+	"github.com/paulmach/orb"
+	orbjson "github.com/paulmach/orb/geojson"
+
+	"github.com/patrimap/patrimap/importers"
+	"github.com/patrimap/patrimap/store"
+)
+
+// File is a GeoJSON file opened for import.
+type File struct {
+	path   string
+	r      io.Reader
+	closer io.Closer
+	srid   int
+	forced bool
+}
+
+// Open opens the GeoJSON file at path. srid forces the CRS of its coordinates (0: what the file says, else WGS84).
+func Open(path string, srid int, prog *importers.Progress) (*File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("geojson: %w", err)
+	}
+	var r io.Reader = f
+	if prog != nil {
+		r = prog.Reader(f)
+	}
+	return &File{path: path, r: r, closer: f, srid: srid, forced: srid != 0}, nil
+}
+
+// Close closes the file.
+func (f *File) Close() error { return f.closer.Close() }
+
+// SRID is the EPSG code of the coordinates: forced, said by the file's "crs" member, or 4326.
+func (f *File) SRID() int {
+	if f.srid == 0 {
+		return 4326
+	}
+	return f.srid
+}
+
+type rawFeature struct {
+	Type       string          `json:"type"`
+	ID         json.RawMessage `json:"id"`
+	Geometry   json.RawMessage `json:"geometry"`
+	Properties json.RawMessage `json:"properties"`
+}
+
+// Records streams the file's features.
+func (f *File) Records(ctx context.Context, rep *importers.Report, emit func(importers.Record) error) error {
+	br := bufio.NewReaderSize(f.r, 1<<20)
+	skipBOM(br)
+	dec := json.NewDecoder(&rsFilter{r: br})
+	name := filepath.Base(f.path)
+	n := 0 // features seen, for references
+	fail := func(err error) error {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			return fmt.Errorf("%w: geojson: %s: byte %d (after feature %d): %v: the file is not valid JSON; check it with `jq . %s`",
+				importers.ErrBadInput, name, syn.Offset, n, err, name)
+		}
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return fmt.Errorf("%w: geojson: %s: the file ends in the middle of feature %d: it is truncated", importers.ErrBadInput, name, n+1)
+		}
+		return fmt.Errorf("geojson: %s: feature %d (byte %d): %w", name, n+1, dec.InputOffset(), err)
+	}
+	handle := func(raw *rawFeature) error {
+		n++
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		ref := "feature " + strconv.Itoa(n)
+		if raw.Type != "Feature" {
+			rep.Skip(fmt.Sprintf("not a Feature (type %q)", raw.Type), ref)
+			return nil
+		}
+		rec, err := decodeFeature(raw, ref, rep)
+		if err != nil {
+			return fmt.Errorf("%w: geojson: %s: %s: %v", importers.ErrBadInput, name, ref, err)
+		}
+		return emit(rec)
+	}
+
+	tok, err := dec.Token()
+	if err == io.EOF {
+		return fmt.Errorf("%w: geojson: %s: the file is empty", importers.ErrBadInput, name)
+	}
+	if err != nil {
+		return fail(err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return fmt.Errorf("%w: geojson: %s: starts with %v: expected a JSON object (a FeatureCollection or a Feature per line)", importers.ErrBadInput, name, tok)
+	}
+	// The first object is either a FeatureCollection, streamed member by member, or the first of a series of
+	// Features (newline-delimited), read whole.
+	var first rawFeature
+	topType := ""
+	sawFeatures := false
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return fail(err)
+		}
+		key, _ := tok.(string)
+		switch key {
+		case "type":
+			if err := dec.Decode(&topType); err != nil {
+				return fail(err)
+			}
+			first.Type = topType
+		case "crs":
+			var crs struct {
+				Properties struct {
+					Name string `json:"name"`
+				} `json:"properties"`
+			}
+			if err := dec.Decode(&crs); err != nil {
+				return fail(err)
+			}
+			srid, err := sridFromCRSName(crs.Properties.Name)
+			if err != nil {
+				return fmt.Errorf("%w: geojson: %s: %v", importers.ErrBadInput, name, err)
+			}
+			if !f.forced {
+				if sawFeatures && srid != f.SRID() {
+					return fmt.Errorf("%w: geojson: %s: the \"crs\" member (%s) comes after the features: move it before them or pass --crs", importers.ErrBadInput, name, crs.Properties.Name)
+				}
+				f.srid = srid
+				if srid != 4326 {
+					rep.SourceCRS = "EPSG:" + strconv.Itoa(srid) + " (from the file's \"crs\" member)"
+				}
+			}
+		case "features":
+			if topType != "" && topType != "FeatureCollection" {
+				return fmt.Errorf("%w: geojson: %s: an object of type %q has a \"features\" member", importers.ErrBadInput, name, topType)
+			}
+			sawFeatures = true
+			if tok, err := dec.Token(); err != nil {
+				return fail(err)
+			} else if d, ok := tok.(json.Delim); !ok || d != '[' {
+				if tok == nil {
+					continue // "features": null, an empty collection
+				}
+				return fmt.Errorf("%w: geojson: %s: \"features\" must be an array", importers.ErrBadInput, name)
+			}
+			for dec.More() {
+				var raw rawFeature
+				if err := dec.Decode(&raw); err != nil {
+					return fail(err)
+				}
+				if err := handle(&raw); err != nil {
+					return err
+				}
+			}
+			if _, err := dec.Token(); err != nil {
+				return fail(err)
+			}
+		case "geometry":
+			if err := dec.Decode(&first.Geometry); err != nil {
+				return fail(err)
+			}
+		case "properties":
+			if err := dec.Decode(&first.Properties); err != nil {
+				return fail(err)
+			}
+		case "id":
+			if err := dec.Decode(&first.ID); err != nil {
+				return fail(err)
+			}
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return fail(err)
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return fail(err)
+	}
+	switch topType {
+	case "FeatureCollection":
+		if !sawFeatures {
+			rep.Warn("the FeatureCollection has no \"features\" member")
+		}
+	case "Feature":
+		if err := handle(&first); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("%w: geojson: %s: the first object has type %q: expected a FeatureCollection or Features", importers.ErrBadInput, name, topType)
+	}
+	// Newline-delimited features, or anything after the collection.
+	for dec.More() {
+		if topType == "FeatureCollection" {
+			return fmt.Errorf("%w: geojson: %s: data after the FeatureCollection at byte %d", importers.ErrBadInput, name, dec.InputOffset())
+		}
+		var raw rawFeature
+		if err := dec.Decode(&raw); err != nil {
+			return fail(err)
+		}
+		if err := handle(&raw); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		if err == nil {
+			return fmt.Errorf("%w: geojson: %s: unexpected data at byte %d", importers.ErrBadInput, name, dec.InputOffset())
+		}
+		return fail(err)
+	}
+	return nil
+}
+
+func decodeFeature(raw *rawFeature, ref string, rep *importers.Report) (importers.Record, error) {
+	rec := importers.Record{Ref: ref}
+	if len(raw.Geometry) > 0 && !bytes.Equal(bytes.TrimSpace(raw.Geometry), []byte("null")) {
+		g, err := orbjson.UnmarshalGeometry(raw.Geometry)
+		if err != nil {
+			return rec, fmt.Errorf("geometry: %v", err)
+		}
+		rec.Geometry = g.Geometry()
+		if rec.Geometry == nil {
+			return rec, errors.New("geometry: no coordinates")
+		}
+		if isEmpty(rec.Geometry) {
+			rec.Geometry = nil
+			rep.Fix("empty geometry stored as no geometry", ref)
+		}
+	}
+	props, err := properties(raw.Properties)
+	if err != nil {
+		return rec, fmt.Errorf("properties: %v", err)
+	}
+	if len(raw.ID) > 0 && string(raw.ID) != "null" {
+		id, err := value(raw.ID)
+		if err != nil {
+			return rec, fmt.Errorf("id: %v", err)
+		}
+		key := "id"
+		for _, p := range props {
+			if p.Key == "id" {
+				key = "feature_id"
+			}
+		}
+		props = append([]store.Property{{Key: key, Value: id}}, props...)
+	}
+	rec.Properties = props
+	return rec, nil
+}
+
+func isEmpty(g orb.Geometry) bool {
+	switch g := g.(type) {
+	case orb.MultiPoint:
+		return len(g) == 0
+	case orb.LineString:
+		return len(g) == 0
+	case orb.MultiLineString:
+		return len(g) == 0
+	case orb.Polygon:
+		return len(g) == 0
+	case orb.MultiPolygon:
+		return len(g) == 0
+	case orb.Collection:
+		return len(g) == 0
+	}
+	return false
+}
+
+var epsgPattern = regexp.MustCompile(`(?i)EPSG:+(?:[\d.]*:)?(\d+)$`)
+
+// sridFromCRSName reads the EPSG code of a GeoJSON 2008 "crs" name: "urn:ogc:def:crs:EPSG::2154",
+// "EPSG:2154", or CRS84 (WGS84 longitude/latitude).
+func sridFromCRSName(name string) (int, error) {
+	switch name {
+	case "", "urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "CRS84", "http://www.opengis.net/def/crs/OGC/1.3/CRS84":
+		return 4326, nil
+	}
+	if m := epsgPattern.FindStringSubmatch(name); m != nil {
+		srid, _ := strconv.Atoi(m[1])
+		return srid, nil
+	}
+	return 0, fmt.Errorf("unknown \"crs\" %q: pass --crs EPSG:NNNN", name)
+}
+
+func skipBOM(br *bufio.Reader) {
+	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte{0xEF, 0xBB, 0xBF}) {
+		br.Discard(3)
+	}
+}
+
+// rsFilter turns the record separators of RFC 8142 text sequences into white space, which json.Decoder skips.
+type rsFilter struct{ r io.Reader }
+
+func (f *rsFilter) Read(b []byte) (int, error) {
+	n, err := f.r.Read(b)
+	for i := 0; i < n; i++ {
+		if b[i] == 0x1E {
+			b[i] = ' '
+		}
+	}
+	return n, err
+}

@@ -1,0 +1,144 @@
+package geojson
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/patrimap/patrimap/store"
+)
+
+// properties reads a GeoJSON "properties" object keeping its keys in order (the column order users expect).
+// raw has already been checked as JSON by the decoder.
+func properties(raw json.RawMessage) ([]store.Property, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	if raw[0] != '{' {
+		return nil, fmt.Errorf("must be an object, not %.20s", raw)
+	}
+	var props []store.Property
+	i := 1
+	for {
+		i = skipSpace(raw, i)
+		if i >= len(raw) {
+			return nil, errors.New("unterminated object")
+		}
+		if raw[i] == '}' {
+			return props, nil
+		}
+		if raw[i] == ',' {
+			i++
+			continue
+		}
+		end, err := valueEnd(raw, i)
+		if err != nil {
+			return nil, err
+		}
+		var key string
+		if err := json.Unmarshal(raw[i:end], &key); err != nil {
+			return nil, fmt.Errorf("key: %v", err)
+		}
+		i = skipSpace(raw, end)
+		if i >= len(raw) || raw[i] != ':' {
+			return nil, fmt.Errorf("property %q: missing ':'", key)
+		}
+		i = skipSpace(raw, i+1)
+		end, err = valueEnd(raw, i)
+		if err != nil {
+			return nil, fmt.Errorf("property %q: %v", key, err)
+		}
+		v, err := value(raw[i:end])
+		if err != nil {
+			return nil, fmt.Errorf("property %q: %v", key, err)
+		}
+		props = append(props, store.Property{Key: key, Value: v})
+		i = end
+	}
+}
+
+// value converts one JSON value to what the store takes: string, int64, float64, bool, nil, or
+// json.RawMessage for objects and arrays. Integers too large for int64 stay text, so no digit is lost.
+func value(raw []byte) (any, error) {
+	switch raw[0] {
+	case '"':
+		if bytes.IndexByte(raw, '\\') < 0 {
+			return string(raw[1 : len(raw)-1]), nil
+		}
+		var s string
+		err := json.Unmarshal(raw, &s)
+		return s, err
+	case 't':
+		return true, nil
+	case 'f':
+		return false, nil
+	case 'n':
+		return nil, nil
+	case '{', '[':
+		return json.RawMessage(bytes.Clone(raw)), nil
+	}
+	if bytes.ContainsAny(raw, ".eE") {
+		return strconv.ParseFloat(string(raw), 64)
+	}
+	if v, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
+		return v, nil
+	}
+	return string(raw), nil
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// valueEnd returns the index just past the JSON value starting at b[i].
+func valueEnd(b []byte, i int) (int, error) {
+	if i >= len(b) {
+		return 0, errors.New("missing value")
+	}
+	switch b[i] {
+	case '"':
+		for j := i + 1; j < len(b); j++ {
+			switch b[j] {
+			case '\\':
+				j++
+			case '"':
+				return j + 1, nil
+			}
+		}
+		return 0, errors.New("unterminated string")
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				end, err := valueEnd(b, j)
+				if err != nil {
+					return 0, err
+				}
+				j = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1, nil
+				}
+			}
+		}
+		return 0, errors.New("unterminated object or array")
+	}
+	j := i
+	for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && b[j] != ' ' && b[j] != '\n' && b[j] != '\t' && b[j] != '\r' {
+		j++
+	}
+	if j == i {
+		return 0, fmt.Errorf("unexpected %q", b[i])
+	}
+	return j, nil
+}

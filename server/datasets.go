@@ -1,0 +1,183 @@
+package server
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+
+	"github.com/patrimap/patrimap/encode"
+	"github.com/patrimap/patrimap/store"
+)
+
+// datasetJSON is a catalogue entry as the API shows it.
+type datasetJSON struct {
+	store.Dataset
+	BBox  []float64 `json:"bbox,omitempty"`
+	Links []link    `json:"links"`
+}
+
+type link struct {
+	Href  string `json:"href"`
+	Rel   string `json:"rel"`
+	Type  string `json:"type,omitempty"`
+	Title string `json:"title,omitempty"`
+}
+
+func toJSON(d store.Dataset, withReport bool) datasetJSON {
+	out := datasetJSON{Dataset: d}
+	if !withReport {
+		out.Report = nil
+	}
+	if d.BBox != nil {
+		out.BBox = []float64{d.BBox.Min[0], d.BBox.Min[1], d.BBox.Max[0], d.BBox.Max[1]}
+	}
+	out.Links = []link{
+		{Href: "/datasets/" + d.ID, Rel: "self", Type: "application/json", Title: "metadata"},
+		{Href: "/datasets/" + d.ID + ".geojson", Rel: "enclosure", Type: "application/geo+json", Title: "GeoJSON download"},
+	}
+	return out
+}
+
+func (s *Server) listDatasets(c echo.Context) error {
+	ds, err := s.store.Datasets(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	out := make([]datasetJSON, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, toJSON(d, false))
+	}
+	c.Response().Header().Set("Cache-Control", "no-cache")
+	return c.JSON(http.StatusOK, map[string]any{"datasets": out})
+}
+
+// dataset answers /datasets/{id} (metadata) and /datasets/{id}.geojson (the features).
+func (s *Server) dataset(c echo.Context) error {
+	id := c.Param("id")
+	switch {
+	case strings.HasSuffix(id, ".geojson"):
+		return s.datasetGeoJSON(c, strings.TrimSuffix(id, ".geojson"))
+	case strings.HasSuffix(id, ".json"):
+		id = strings.TrimSuffix(id, ".json")
+	}
+	if err := store.ValidateID(id); err != nil {
+		return echo.NewHTTPError(http.StatusNotFound, err.Error())
+	}
+	d, err := s.store.Dataset(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	if notModified(c, d) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	return c.JSON(http.StatusOK, toJSON(d, true))
+}
+
+// notModified sets the validators of a dataset's representations (its version) and tells whether the client's
+// copy is current.
+func notModified(c echo.Context, d store.Dataset) bool {
+	etag := fmt.Sprintf(`W/"%s-v%d"`, d.ID, d.Version)
+	h := c.Response().Header()
+	h.Set("ETag", etag)
+	h.Set("Last-Modified", d.ImportedAt.UTC().Format(http.TimeFormat))
+	h.Set("Cache-Control", "no-cache") // always revalidate: a re-import must show at once
+	if inm := c.Request().Header.Get("If-None-Match"); inm != "" {
+		for _, t := range strings.Split(inm, ",") {
+			if t = strings.TrimSpace(t); t == etag || t == "*" || strings.TrimPrefix(t, "W/") == strings.TrimPrefix(etag, "W/") {
+				return true
+			}
+		}
+		return false
+	}
+	if ims, err := http.ParseTime(c.Request().Header.Get("If-Modified-Since")); err == nil {
+		return !d.ImportedAt.Truncate(time.Second).After(ims)
+	}
+	return false
+}
+
+func (s *Server) datasetGeoJSON(c echo.Context, id string) error {
+	if err := store.ValidateID(id); err != nil {
+		return echo.NewHTTPError(http.StatusNotFound, err.Error())
+	}
+	var q store.Query
+	if raw := c.QueryParam("bbox"); raw != "" {
+		b, err := parseBBox(raw)
+		if err != nil {
+			return badRequest(err.Error())
+		}
+		q.BBox = &b
+	}
+	ctx := c.Request().Context()
+	snap, err := s.store.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	defer snap.Close()
+	d, err := snap.Dataset(ctx, id)
+	if err != nil {
+		return err
+	}
+	if notModified(c, d) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "application/geo+json")
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.geojson"`, d.ID))
+	c.Response().WriteHeader(http.StatusOK)
+	if c.Request().Method == http.MethodHead {
+		return nil
+	}
+	w := encode.NewGeoJSONWriter(c.Response(), d.Fields)
+	if err := w.Begin(d.ID); err != nil {
+		return nil // the client went away
+	}
+	err = snap.Features(ctx, d, q, func(f *store.Feature) error { return w.Write(f) })
+	if err == nil {
+		err = w.End()
+	}
+	if err != nil {
+		// The status is sent: cut the connection so that the client sees a truncated, invalid document rather
+		// than a valid one with features missing.
+		s.log.Error("geojson stream failed", "dataset", d.ID, "written", w.Count(), "error", err)
+		panic(http.ErrAbortHandler)
+	}
+	return nil
+}
+
+// parseBBox reads west,south,east,north in WGS84 degrees (a 6-number 3D box is accepted, its heights ignored).
+func parseBBox(raw string) (orb.Bound, error) {
+	const expect = "bbox must be west,south,east,north in WGS84 degrees, e.g. bbox=5.6,45.1,5.8,45.3"
+	parts := strings.Split(raw, ",")
+	if len(parts) != 4 && len(parts) != 6 {
+		return orb.Bound{}, fmt.Errorf("%s: got %d numbers", expect, len(parts))
+	}
+	v := make([]float64, len(parts))
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return orb.Bound{}, fmt.Errorf("%s: %q is not a number", expect, p)
+		}
+		v[i] = f
+	}
+	if len(v) == 6 {
+		v = []float64{v[0], v[1], v[3], v[4]}
+	}
+	w, s, e, n := v[0], v[1], v[2], v[3]
+	switch {
+	case w < -180 || e > 180 || w > 180 || e < -180:
+		return orb.Bound{}, fmt.Errorf("%s: longitudes must be within -180..180", expect)
+	case s < -90 || n > 90 || s > 90 || n < -90:
+		return orb.Bound{}, fmt.Errorf("%s: latitudes must be within -90..90", expect)
+	case s > n:
+		return orb.Bound{}, fmt.Errorf("%s: south (%v) is greater than north (%v)", expect, s, n)
+	case w > e:
+		return orb.Bound{}, fmt.Errorf("%s: west (%v) is greater than east (%v); boxes across the antimeridian are not supported, send two", expect, w, e)
+	}
+	return orb.Bound{Min: orb.Point{w, s}, Max: orb.Point{e, n}}, nil
+}

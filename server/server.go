@@ -1,0 +1,132 @@
+// Package server serves patrimap's datasets over HTTP with Echo: the catalogue, each dataset as streamed
+// GeoJSON, and the static web pages. Handlers read the store through snapshots and write through encoders;
+// they never parse source files.
+package server
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/patrimap/patrimap/store"
+)
+
+// Server is patrimap's HTTP front.
+type Server struct {
+	store  *store.Store
+	log    *slog.Logger
+	static fs.FS
+	echo   *echo.Echo
+}
+
+// New builds the server's routes over st. static holds the web pages (index.html at its root).
+func New(st *store.Store, log *slog.Logger, static fs.FS) *Server {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	s := &Server{store: st, log: log, static: static, echo: e}
+	e.HTTPErrorHandler = s.handleError
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
+		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/" },
+	}))
+	e.Use(middleware.Recover())
+	e.Use(s.requestLog())
+	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+		AllowOrigins:  []string{"*"},
+		AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodOptions},
+		ExposeHeaders: []string{"ETag", "Last-Modified", "Content-Disposition"},
+		MaxAge:        86400,
+	}))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
+
+	e.GET("/healthz", s.health)
+	e.GET("/datasets", s.listDatasets)
+	e.GET("/datasets/:id", s.dataset)
+	e.GET("/", s.staticFile("index.html"))
+	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServer(http.FS(static)))))
+	return s
+}
+
+// Handler returns the server as an http.Handler (for tests and embedding).
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Run serves on addr until ctx is cancelled (SIGINT, SIGTERM), then lets requests in flight finish for up to
+// ten seconds.
+func (s *Server) Run(ctx context.Context, addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve is Run on an existing listener.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{Handler: s.echo, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	s.log.Info("serving", "addr", "http://"+ln.Addr().String(), "db", s.store.Path())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func (s *Server) requestLog() echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogMethod: true, LogURI: true, LogStatus: true, LogLatency: true, LogRemoteIP: true,
+		LogResponseSize: true, LogError: true, HandleError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			attrs := []slog.Attr{
+				slog.String("method", v.Method), slog.String("uri", v.URI), slog.Int("status", v.Status),
+				slog.Duration("latency", v.Latency), slog.Int64("bytes", v.ResponseSize), slog.String("remote", v.RemoteIP),
+			}
+			level := slog.LevelInfo
+			if v.Error != nil {
+				attrs = append(attrs, slog.String("error", v.Error.Error()))
+				if v.Status >= 500 {
+					level = slog.LevelError
+				}
+			}
+			s.log.LogAttrs(c.Request().Context(), level, "request", attrs...)
+			return nil
+		},
+	})
+}
+
+func (s *Server) health(c echo.Context) error {
+	ctx := c.Request().Context()
+	ds, err := s.store.Datasets(ctx)
+	if err != nil {
+		return c.JSON(http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "error": err.Error()})
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.JSON(http.StatusOK, map[string]any{"status": "ok", "datasets": len(ds)})
+}
+
+func (s *Server) staticFile(name string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		b, err := fs.ReadFile(s.static, name)
+		if err != nil {
+			return echo.NewHTTPError(http.StatusNotFound, "no page "+name)
+		}
+		return c.HTMLBlob(http.StatusOK, b)
+	}
+}

@@ -1,0 +1,111 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
+)
+
+// SpatiaLitePackage is the Debian package that provides mod_spatialite.
+const SpatiaLitePackage = "libsqlite3-mod-spatialite"
+
+// ErrNoSpatiaLite is returned (wrapped) by Open when mod_spatialite cannot be loaded.
+var ErrNoSpatiaLite = errors.New("SpatiaLite extension mod_spatialite not found: install it with `sudo apt-get install " + SpatiaLitePackage + "`")
+
+// Store is a SpatiaLite database of datasets. It is safe for concurrent use.
+type Store struct {
+	db     *sql.DB // reads: deferred transactions, many connections
+	writer *sql.DB // imports: one connection, BEGIN IMMEDIATE
+	path   string
+}
+
+// connector opens SQLite connections with mod_spatialite loaded, without registering a global driver name.
+type connector struct {
+	dsn string
+	drv *sqlite3.SQLiteDriver
+}
+
+func (c connector) Connect(context.Context) (driver.Conn, error) { return c.drv.Open(c.dsn) }
+func (c connector) Driver() driver.Driver                        { return c.drv }
+
+// Open opens (creating if needed) the SpatiaLite database at path and makes sure its metadata and the
+// catalogue exist.
+func Open(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, "mod_spatialite")
+}
+
+func open(ctx context.Context, path, extension string) (*Store, error) {
+	drv := &sqlite3.SQLiteDriver{Extensions: []string{extension}}
+	s := &Store{
+		db:     sql.OpenDB(connector{dsn: dsn(path, "deferred"), drv: drv}),
+		writer: sql.OpenDB(connector{dsn: dsn(path, "immediate"), drv: drv}),
+		path:   path,
+	}
+	// Loading mod_spatialite costs milliseconds per connection: keep them.
+	s.db.SetMaxIdleConns(8)
+	s.writer.SetMaxOpenConns(1)
+	if err := s.init(ctx, extension); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func dsn(path, txlock string) string {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL") // readers keep reading the previous version while an import writes
+	q.Set("_busy_timeout", "30000")
+	q.Set("_synchronous", "NORMAL")
+	// The writer takes the write lock at BEGIN, not half-way through an import; readers never take it.
+	q.Set("_txlock", txlock)
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the database.
+func (s *Store) Close() error { return errors.Join(s.db.Close(), s.writer.Close()) }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+func (s *Store) init(ctx context.Context, extension string) error {
+	conn, err := s.writer.Conn(ctx)
+	if err != nil {
+		if strings.Contains(err.Error(), extension) {
+			return fmt.Errorf("open %s: %w (%v)", s.path, ErrNoSpatiaLite, err)
+		}
+		return fmt.Errorf("open %s: %w", s.path, err)
+	}
+	defer conn.Close()
+	var hasMeta int
+	if err := conn.QueryRowContext(ctx,
+		`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'geometry_columns'`).Scan(&hasMeta); err != nil {
+		return fmt.Errorf("open %s: not a SQLite database? %w", s.path, err)
+	}
+	if hasMeta == 0 {
+		// InitSpatialMetadata(1): one transaction, and only the spatial_ref_sys rows in use (WGS84 and friends).
+		if _, err := conn.ExecContext(ctx, `SELECT InitSpatialMetadata(1)`); err != nil {
+			return fmt.Errorf("open %s: initialise SpatiaLite metadata: %w", s.path, err)
+		}
+	}
+	for _, stmt := range catalogueSchema {
+		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("open %s: create catalogue: %w", s.path, err)
+		}
+	}
+	return nil
+}
+
+// quoteIdent quotes an SQL identifier (table or column name) for SQLite. Every identifier that comes from data
+// goes through here; values always go through parameters.
+func quoteIdent(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
