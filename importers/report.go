@@ -62,7 +62,9 @@ func (r *Report) FixN(what, ref string, n int) {
 func (r *Report) Skip(why, ref string) { r.count(&r.skipped, why, ref, 1) }
 
 // Warn records something the user should know that is not about one record.
-func (r *Report) Warn(format string, args ...any) { r.Warnings = append(r.Warnings, fmt.Sprintf(format, args...)) }
+func (r *Report) Warn(format string, args ...any) {
+	r.Warnings = append(r.Warnings, fmt.Sprintf(format, args...))
+}
 
 func (r *Report) count(m *map[string]*Count, what, ref string, n int64) {
 	if *m == nil {

@@ -45,11 +45,13 @@ func New(st *store.Store, log *slog.Logger, static fs.FS) *Server {
 	}))
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
 
-	e.GET("/healthz", s.health)
-	e.GET("/datasets", s.listDatasets)
-	e.GET("/datasets/:id", s.dataset)
-	e.GET("/", s.staticFile("index.html"))
-	e.GET("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServer(http.FS(static)))))
+	// Every read answers HEAD too, for link checkers and clients that probe before downloading.
+	get := func(path string, h echo.HandlerFunc) { e.Match([]string{http.MethodGet, http.MethodHead}, path, h) }
+	get("/healthz", s.health)
+	get("/datasets", s.listDatasets)
+	get("/datasets/:id", s.dataset)
+	get("/", s.staticFile("index.html"))
+	get("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServer(http.FS(static)))))
 	return s
 }
 

@@ -66,7 +66,7 @@ type column struct {
 }
 
 type valueKinds struct {
-	integer, real, text, boolean, json, date, datetime, other int64
+	integer, real, text, boolean, json, date, datetime int64
 }
 
 // Result is what Finish measured and fixed.

@@ -61,7 +61,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return flag.ErrHelp
 		}
-		return usageError{errors.New("import: name the source family, e.g. patrimap import geojson FILE ...")}
+		return usageError{errors.New("import: name the source family, e.g. `patrimap import geojson FILE`")}
 	}
 	switch args[0] {
 	case "geojson":

@@ -69,17 +69,20 @@ func (f *File) Records(ctx context.Context, rep *importers.Report, emit func(imp
 	skipBOM(br)
 	dec := json.NewDecoder(&rsFilter{r: br})
 	name := filepath.Base(f.path)
-	n := 0 // features seen, for references
+	n := 0          // features seen, for references
+	var start int64 // where the value being read starts
+	// json.Decoder's syntax error offsets are relative to its internal buffer, so the message names the feature
+	// and the byte where it starts, which are exact.
 	fail := func(err error) error {
 		var syn *json.SyntaxError
 		if errors.As(err, &syn) {
-			return fmt.Errorf("%w: geojson: %s: byte %d (after feature %d): %v: the file is not valid JSON; check it with `jq . %s`",
-				importers.ErrBadInput, name, syn.Offset, n, err, name)
+			return fmt.Errorf("%w: geojson: %s: feature %d (starting after byte %d): %v: the file is not valid JSON; check it with `jq . %s`",
+				importers.ErrBadInput, name, n+1, start, err, name)
 		}
 		if errors.Is(err, io.ErrUnexpectedEOF) {
 			return fmt.Errorf("%w: geojson: %s: the file ends in the middle of feature %d: it is truncated", importers.ErrBadInput, name, n+1)
 		}
-		return fmt.Errorf("geojson: %s: feature %d (byte %d): %w", name, n+1, dec.InputOffset(), err)
+		return fmt.Errorf("geojson: %s: feature %d (starting after byte %d): %w", name, n+1, start, err)
 	}
 	handle := func(raw *rawFeature) error {
 		n++
@@ -162,6 +165,7 @@ func (f *File) Records(ctx context.Context, rep *importers.Report, emit func(imp
 			}
 			for dec.More() {
 				var raw rawFeature
+				start = dec.InputOffset()
 				if err := dec.Decode(&raw); err != nil {
 					return fail(err)
 				}
@@ -212,6 +216,7 @@ func (f *File) Records(ctx context.Context, rep *importers.Report, emit func(imp
 			return fmt.Errorf("%w: geojson: %s: data after the FeatureCollection at byte %d", importers.ErrBadInput, name, dec.InputOffset())
 		}
 		var raw rawFeature
+		start = dec.InputOffset()
 		if err := dec.Decode(&raw); err != nil {
 			return fail(err)
 		}
