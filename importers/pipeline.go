@@ -36,6 +36,7 @@ type Source interface {
 type Job struct {
 	Info     store.DatasetInfo
 	Fields   []store.Field // types the source declares, if any
+	Within   orb.Geometry  // keep only what intersects this territory (WGS84); nil keeps all
 	Source   Source
 	Report   *Report // Source and Format already filled by the family
 	Progress *Progress
@@ -55,7 +56,7 @@ func Run(ctx context.Context, st *store.Store, job Job) (store.Dataset, error) {
 	if prog == nil {
 		prog = NewProgress(nil, "", 0)
 	}
-	im, err := st.BeginImport(ctx, job.Info, store.ImportOptions{Fields: job.Fields})
+	im, err := st.BeginImport(ctx, job.Info, store.ImportOptions{Fields: job.Fields, Within: job.Within})
 	if err != nil {
 		return store.Dataset{}, err
 	}
@@ -101,6 +102,9 @@ func Run(ctx context.Context, st *store.Store, job Job) (store.Dataset, error) {
 	}
 	for _, fid := range res.StillInvalid {
 		rep.Fix("invalid geometry that could not be made valid: kept as read", "fid "+strconv.FormatInt(fid, 10))
+	}
+	if res.Outside > 0 {
+		rep.count(&rep.skipped, "outside the territory (or without geometry)", "", res.Outside)
 	}
 	if res.Unconvertible > 0 {
 		rep.Warn("%d geometries could not be read or reprojected by SpatiaLite and were stored without geometry", res.Unconvertible)

@@ -32,6 +32,9 @@ type ImportOptions struct {
 	// Fields declares types the source knows (a DBF's C columns stay text even when they look like dates).
 	// Columns not declared here get the narrowest type that holds every value seen.
 	Fields []Field
+	// Within keeps only the features whose geometry intersects it (WGS84): a territory's boundary. Rows
+	// without geometry are dropped too, since they cannot be placed in it. nil keeps everything.
+	Within orb.Geometry
 }
 
 // Import builds a new version of one dataset. Nothing it writes is visible to readers until Commit; Rollback
@@ -44,6 +47,7 @@ type Import struct {
 	srid  int
 
 	declared map[string]FieldType
+	within   orb.Geometry
 	cols     []*column
 	byKey    map[string]int // source key -> index in cols
 	taken    map[string]bool
@@ -84,6 +88,8 @@ type Result struct {
 	StillInvalid []int64
 	// Unconvertible counts geometries SpatiaLite could not read or reproject: stored without geometry.
 	Unconvertible int64
+	// Outside counts the rows dropped because they do not intersect ImportOptions.Within.
+	Outside int64
 	// Renamed maps source keys to the column name they were given when theirs was taken.
 	Renamed map[string]string
 	Version int64
@@ -105,7 +111,7 @@ func (s *Store) BeginImport(ctx context.Context, info DatasetInfo, opts ImportOp
 	}
 	im := &Import{
 		conn: conn, tx: tx, info: info, table: tableName(info.ID), srid: opts.SourceSRID,
-		declared: map[string]FieldType{}, byKey: map[string]int{},
+		declared: map[string]FieldType{}, byKey: map[string]int{}, within: opts.Within,
 		taken: map[string]bool{"fid": true, "geom": true},
 	}
 	if im.srid == 0 {
@@ -380,6 +386,11 @@ func (im *Import) Finish(ctx context.Context) (*Result, error) {
 				return fail("repair geometries", err)
 			}
 		}
+		if im.within != nil {
+			if err := im.keepWithin(ctx, res); err != nil {
+				return fail("keep the territory", err)
+			}
+		}
 		var ok int
 		if err := tx.QueryRowContext(ctx, `SELECT CreateSpatialIndex(?, 'geom')`, t).Scan(&ok); err != nil || ok != 1 {
 			return fail("create spatial index", fmt.Errorf("CreateSpatialIndex returned %d: %v", ok, err))
@@ -463,6 +474,23 @@ func (im *Import) repair(ctx context.Context, res *Result) error {
 			res.StillInvalid = append(res.StillInvalid, fid)
 		}
 	}
+	return nil
+}
+
+// keepWithin deletes the rows that do not intersect the territory. The bounding-box test first spares GEOS the
+// rows that are obviously outside.
+func (im *Import) keepWithin(ctx context.Context, res *Result) error {
+	b, err := wkb.Marshal(im.within)
+	if err != nil {
+		return err
+	}
+	r, err := im.tx.ExecContext(ctx, `DELETE FROM `+quoteIdent(im.table)+` WHERE geom IS NULL
+		OR NOT (MbrIntersects(geom, GeomFromWKB(?1, 4326)) AND ST_Intersects(geom, GeomFromWKB(?1, 4326)) = 1)`, b)
+	if err != nil {
+		return err
+	}
+	res.Outside, _ = r.RowsAffected()
+	res.Rows -= res.Outside
 	return nil
 }
 

@@ -55,6 +55,8 @@ type Query struct {
 	BBox *orb.Bound
 	// Equals keeps the features whose property equals a value (all conditions must hold).
 	Equals []Equal
+	// FID keeps only the feature with this fid (a feature's id in every output).
+	FID int64
 	// AfterFID starts after this fid: keyset paging that never skips nor repeats a feature.
 	AfterFID int64
 	// Limit caps the number of features; 0 means no cap.
@@ -179,6 +181,10 @@ func featureSQL(d Dataset, q Query) (string, []any, error) {
 func featureWhere(d Dataset, q Query) (string, []any, error) {
 	var conds []string
 	var args []any
+	if q.FID > 0 {
+		conds = append(conds, `fid = ?`)
+		args = append(args, q.FID)
+	}
 	if q.AfterFID > 0 {
 		conds = append(conds, `fid > ?`)
 		args = append(args, q.AfterFID)

@@ -313,6 +313,11 @@ func TestKeysetPaging(t *testing.T) {
 	if len(seen) != 15 {
 		t.Errorf("paging saw %d features, want 15", len(seen))
 	}
+	var one []int64
+	snap.Features(ctx, d, Query{FID: 7}, func(f *Feature) error { one = append(one, f.FID); return nil })
+	if len(one) != 1 || one[0] != 7 {
+		t.Errorf("by id: %v", one)
+	}
 }
 
 func TestBadQueries(t *testing.T) {
@@ -351,5 +356,31 @@ func TestValidateID(t *testing.T) {
 		if ValidateID(bad) == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+}
+
+func TestImportWithinTerritory(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	// A box around the Haut-Vénéon reserve.
+	box := orb.Bound{Min: orb.Point{6.2, 44.9}, Max: orb.Point{6.35, 45.0}}.ToPolygon()
+	im, err := s.BeginImport(ctx, DatasetInfo{ID: "rnn-box", Title: "t", Producer: "p"}, ImportOptions{Within: box})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range loadFixture(t, "rnn-isere.geojson").Features {
+		im.Add(ctx, f.Geometry, props(f, rnnKeys))
+	}
+	im.Add(ctx, nil, []Property{{"ID_MNHN", "nowhere"}})
+	res, err := im.Finish(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := im.Commit(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Outside != 15 || d.FeatureCount != 1 {
+		t.Errorf("outside %d, kept %d; want 15 and 1", res.Outside, d.FeatureCount)
 	}
 }
