@@ -45,6 +45,11 @@ func Open(path string, srid int, prog *importers.Progress) (*File, error) {
 	return &File{path: path, r: r, closer: f, srid: srid, forced: srid != 0}, nil
 }
 
+// NewReader reads GeoJSON from r; name is how errors refer to it (a file name, or "WFS page 3").
+func NewReader(name string, r io.Reader, srid int) *File {
+	return &File{path: name, r: r, closer: io.NopCloser(nil), srid: srid, forced: srid != 0}
+}
+
 // Close closes the file.
 func (f *File) Close() error { return f.closer.Close() }
 
