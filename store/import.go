@@ -29,8 +29,8 @@ type ImportOptions struct {
 	// SourceSRID is the EPSG code of the geometries given to Add; they are reprojected to WGS84 (4326) by
 	// SpatiaLite (PROJ). 0 means 4326.
 	SourceSRID int
-	// Fields declares types the source knows (a DBF's C columns stay text even when they look like dates).
-	// Columns not declared here get the narrowest type that holds every value seen.
+	// Fields declares types the source knows (a DBF's C columns stay text even when they look like dates) and
+	// descriptions. Columns not declared here get the narrowest type that holds every value seen.
 	Fields []Field
 	// Within keeps only the features whose geometry intersects it (WGS84): a territory's boundary. Rows
 	// without geometry are dropped too, since they cannot be placed in it. nil keeps everything.
@@ -46,7 +46,7 @@ type Import struct {
 	table string
 	srid  int
 
-	declared map[string]FieldType
+	declared map[string]Field
 	within   orb.Geometry
 	cols     []*column
 	byKey    map[string]int // source key -> index in cols
@@ -111,14 +111,14 @@ func (s *Store) BeginImport(ctx context.Context, info DatasetInfo, opts ImportOp
 	}
 	im := &Import{
 		conn: conn, tx: tx, info: info, table: tableName(info.ID), srid: opts.SourceSRID,
-		declared: map[string]FieldType{}, byKey: map[string]int{}, within: opts.Within,
+		declared: map[string]Field{}, byKey: map[string]int{}, within: opts.Within,
 		taken: map[string]bool{"fid": true, "geom": true},
 	}
 	if im.srid == 0 {
 		im.srid = 4326
 	}
 	for _, f := range opts.Fields {
-		im.declared[f.Name] = f.Type
+		im.declared[f.Name] = f
 	}
 	for _, stmt := range []string{
 		`DROP TABLE IF EXISTS temp.patrimap_staging`,
@@ -345,8 +345,9 @@ func (im *Import) Finish(ctx context.Context) (*Result, error) {
 	var ddl, cols, sel strings.Builder
 	ddl.WriteString(`CREATE TABLE ` + quoteIdent(t) + ` (fid INTEGER PRIMARY KEY`)
 	for i, c := range im.cols {
-		ft := c.fieldType(im.declared[c.key])
-		res.Fields = append(res.Fields, Field{Name: c.name, Type: ft})
+		decl := im.declared[c.key]
+		ft := c.fieldType(decl.Type)
+		res.Fields = append(res.Fields, Field{Name: c.name, Type: ft, Description: decl.Description})
 		if c.name != c.key {
 			res.Renamed[c.key] = c.name
 		}
