@@ -76,7 +76,7 @@ func (r *Report) count(m *map[string]*Count, what, ref string, n int64) {
 		(*m)[what] = c
 	}
 	c.N += n
-	if ref != "" && len(c.Examples) < maxExamples {
+	if ref != "" && len(c.Examples) < maxExamples && (len(c.Examples) == 0 || c.Examples[len(c.Examples)-1] != ref) {
 		c.Examples = append(c.Examples, ref)
 	}
 }

@@ -57,7 +57,7 @@ func (d *datasetFlags) check() error {
 
 func runImport(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(e.stderr, "Usage: patrimap import FAMILY ...\n\nFamilies:\n  geojson   a GeoJSON FeatureCollection or newline-delimited GeoJSON file")
+		fmt.Fprintln(e.stderr, "Usage: patrimap import FAMILY ...\n\nFamilies:\n  geojson   a GeoJSON FeatureCollection or newline-delimited GeoJSON file\n  inpn      an INPN natural-heritage layer (shapefile, zip, GeoJSON or the WFS)")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return flag.ErrHelp
 		}
@@ -66,8 +66,10 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	switch args[0] {
 	case "geojson":
 		return runImportGeoJSON(ctx, e, args[1:])
+	case "inpn":
+		return runImportINPN(ctx, e, args[1:])
 	}
-	return usageError{fmt.Errorf("import: unknown source family %q (known: geojson)", args[0])}
+	return usageError{fmt.Errorf("import: unknown source family %q (known: geojson, inpn)", args[0])}
 }
 
 func runImportGeoJSON(ctx context.Context, e *env, args []string) error {

@@ -29,22 +29,28 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
-	if err == nil {
-		return
+	code := exitCode(err)
+	if code != 0 {
+		fmt.Fprintln(os.Stderr, "patrimap:", err)
 	}
-	if errors.Is(err, flag.ErrHelp) {
-		os.Exit(0)
+	if code == 130 {
+		fmt.Fprintln(os.Stderr, "patrimap: interrupted; nothing was changed, the previous version of the dataset is still served")
 	}
-	fmt.Fprintln(os.Stderr, "patrimap:", err)
+	os.Exit(code)
+}
+
+// exitCode is 0 on success (and --help), 2 for a command called wrongly, 130 when interrupted, 1 otherwise.
+func exitCode(err error) int {
 	var ue usageError
 	switch {
+	case err == nil || errors.Is(err, flag.ErrHelp):
+		return 0
 	case errors.As(err, &ue):
-		os.Exit(2)
+		return 2
 	case errors.Is(err, context.Canceled):
-		fmt.Fprintln(os.Stderr, "patrimap: interrupted; nothing was changed, the previous version of the dataset is still served")
-		os.Exit(130)
+		return 130
 	}
-	os.Exit(1)
+	return 1
 }
 
 // env is what every command gets: where to write, and how to open the store.

@@ -16,31 +16,32 @@ import (
 	"github.com/patrimap/patrimap/store"
 )
 
-// realFiles are every INPN delivery in testdata/inpn (copies of the shared real files), with the layer each is.
+// realFiles are every INPN delivery in testdata/inpn and testdata/inpn-geojson (copies of the shared real
+// files), with the layer each is.
 var realFiles = []struct {
 	path, layer string
 	gdalLayer   string // layer name for ogr2ogr when the path is a zip
 	encoding    string // what GDAL must be told when the file does not say it (no .cpg, no language driver)
 }{
-	{"apb/apb.zip", "apb", "apb", "CP1252"},
-	{"apb/subset_isere_38/apb.shp", "apb", "", "CP1252"},
-	{"apb/subset_puy_de_dome_63/apb.shp", "apb", "", "CP1252"},
-	{"cen/subset_isere_38/cen2013_09.shp", "cen", "", ""},
-	{"cen/subset_puy_de_dome_63/cen2013_09.shp", "cen", "", ""},
-	{"pn/pn.zip", "pn", "N_ENP_PN_S_000", ""},
-	{"pn/subset_isere_38/N_ENP_PN_S_000.shp", "pn", "", ""},
-	{"rb/subset_isere_38/N_ENP_RB_S_000.shp", "rb", "", ""},
-	{"rb/subset_puy_de_dome_63/N_ENP_RB_S_000.shp", "rb", "", ""},
-	{"rnn/rnn.zip", "rnn", "N_ENP_RNN_S_000", ""},
-	{"rnn/subset_isere_38/N_ENP_RNN_S_000.shp", "rnn", "", ""},
-	{"rnn/subset_puy_de_dome_63/N_ENP_RNN_S_000.shp", "rnn", "", ""},
-	{"rnr/rnr.zip", "rnr", "N_ENP_RNR_S_000", ""},
-	{"rnr/subset_isere_38/N_ENP_RNR_S_000.shp", "rnr", "", ""},
-	{"rnr/subset_puy_de_dome_63/N_ENP_RNR_S_000.shp", "rnr", "", ""},
-	{"znieff1_mer/znieff1_mer.zip", "znieff1", "znieff1_mer", ""},
-	{"znieff2_mer/znieff2_mer.zip", "znieff2", "znieff2_mer", "CP1252"}, // GDAL 3.6 does not understand the .cpg "ANSI 1252"
-	{"znieff2/znieff2.dbf", "znieff2", "", ""},
-	{"natura2000_sic/sic.dbf", "natura2000-sic", "", ""},
+	{"inpn/apb/apb.zip", "apb", "apb", "CP1252"},
+	{"inpn/apb/subset_isere_38/apb.shp", "apb", "", "CP1252"},
+	{"inpn/apb/subset_puy_de_dome_63/apb.shp", "apb", "", "CP1252"},
+	{"inpn/cen/subset_isere_38/cen2013_09.shp", "cen", "", ""},
+	{"inpn/cen/subset_puy_de_dome_63/cen2013_09.shp", "cen", "", ""},
+	{"inpn/pn/pn.zip", "pn", "N_ENP_PN_S_000", ""},
+	{"inpn/pn/subset_isere_38/N_ENP_PN_S_000.shp", "pn", "", ""},
+	{"inpn/rb/subset_isere_38/N_ENP_RB_S_000.shp", "rb", "", ""},
+	{"inpn/rb/subset_puy_de_dome_63/N_ENP_RB_S_000.shp", "rb", "", ""},
+	{"inpn/rnn/rnn.zip", "rnn", "N_ENP_RNN_S_000", ""},
+	{"inpn/rnn/subset_isere_38/N_ENP_RNN_S_000.shp", "rnn", "", ""},
+	{"inpn/rnn/subset_puy_de_dome_63/N_ENP_RNN_S_000.shp", "rnn", "", ""},
+	{"inpn/rnr/rnr.zip", "rnr", "N_ENP_RNR_S_000", ""},
+	{"inpn/rnr/subset_isere_38/N_ENP_RNR_S_000.shp", "rnr", "", ""},
+	{"inpn/rnr/subset_puy_de_dome_63/N_ENP_RNR_S_000.shp", "rnr", "", ""},
+	{"inpn/znieff1_mer/znieff1_mer.zip", "znieff1", "znieff1_mer", ""},
+	{"inpn/znieff2_mer/znieff2_mer.zip", "znieff2", "znieff2_mer", "CP1252"}, // GDAL 3.6 does not understand the .cpg "ANSI 1252"
+	{"inpn/znieff2/znieff2.dbf", "znieff2", "", ""},
+	{"inpn/natura2000_sic/sic.dbf", "natura2000-sic", "", ""},
 }
 
 type gdalFeature struct {
@@ -125,7 +126,7 @@ func TestRealFilesMatchGDAL(t *testing.T) {
 	defer st.Close()
 	for _, rf := range realFiles {
 		t.Run(rf.path, func(t *testing.T) {
-			path := filepath.Join("..", "..", "testdata", "inpn", rf.path)
+			path := filepath.Join("..", "..", "testdata", rf.path)
 			want := gdalRead(t, path, rf.gdalLayer, rf.encoding)
 			ds := importReal(t, st, path, rf.layer)
 			layer, _ := LayerByKey(rf.layer)
@@ -168,12 +169,16 @@ func TestRealFilesMatchGDAL(t *testing.T) {
 					nameField = f
 				}
 			}
-			if idField == "" || nameField == "" {
-				t.Fatalf("no id or name column among %v", fields)
+			// A file may have neither (some WFS extracts carry no attribute at all): both sides then read null.
+			value := func(f store.Feature, name string) any {
+				if i, ok := col[name]; ok && name != "" {
+					return f.Values[i]
+				}
+				return nil
 			}
 			var gotKeys, wantKeys []string
 			for _, f := range got {
-				gotKeys = append(gotKeys, key(f.Values[col[idField]], f.Values[col[nameField]]))
+				gotKeys = append(gotKeys, key(value(f, idField), value(f, nameField)))
 			}
 			for _, f := range want {
 				wantKeys = append(wantKeys, key(f.Properties[idField], f.Properties[nameField]))
@@ -196,13 +201,13 @@ func TestRealFilesMatchGDAL(t *testing.T) {
 			}
 			// Every geometry valid, and areas as GDAL/PROJ measure them.
 			for _, d := range ds {
-				checkValidAndAreas(t, st, d, path, rf.gdalLayer)
+				checkValidAndAreas(t, st, d, path, rf.gdalLayer, idField)
 			}
 		})
 	}
 }
 
-func checkValidAndAreas(t *testing.T, st *store.Store, d store.Dataset, path, layer string) {
+func checkValidAndAreas(t *testing.T, st *store.Store, d store.Dataset, path, layer, idField string) {
 	t.Helper()
 	// Our areas, ellipsoidal, by id.
 	out, err := exec.Command("spatialite", "-silent", st.Path(),
@@ -214,7 +219,7 @@ func checkValidAndAreas(t *testing.T, st *store.Store, d store.Dataset, path, la
 	if fields[0] != "0" {
 		t.Errorf("%s: %s of %s geometries invalid", d.ID, fields[0], fields[1])
 	}
-	ours := areas(t, st.Path(), "SELECT id, ST_Area(geom, 1) FROM "+d.Table+" WHERE geom IS NOT NULL ORDER BY fid;")
+	ours := areas(t, st.Path(), "SELECT coalesce(id, ''), ST_Area(geom, 1) FROM "+d.Table+" WHERE geom IS NOT NULL ORDER BY fid;")
 	src := gdalPath(t, path, layer)
 	gdalDB := filepath.Join(t.TempDir(), "g.db")
 	args := []string{"-f", "SQLite", "-dsco", "SPATIALITE=YES", "-t_srs", "EPSG:4326", "-makevalid", "-nlt", "PROMOTE_TO_MULTI", "-dim", "XY", "-nln", "g", gdalDB, src}
@@ -224,7 +229,11 @@ func checkValidAndAreas(t *testing.T, st *store.Store, d store.Dataset, path, la
 	if b, err := exec.Command("ogr2ogr", args...).CombinedOutput(); err != nil {
 		t.Fatalf("ogr2ogr: %v\n%s", err, b)
 	}
-	theirs := areas(t, gdalDB, "SELECT coalesce(id_mnhn, ''), ST_Area(GEOMETRY, 1) FROM g;")
+	gdalID := "''"
+	if idField != "" {
+		gdalID = "coalesce(CAST(" + strings.ToLower(idField) + " AS TEXT), '')"
+	}
+	theirs := areas(t, gdalDB, "SELECT "+gdalID+", ST_Area(GEOMETRY, 1) FROM g;")
 	repaired := string(d.Report)
 	bad := 0
 	for id, a := range ours {

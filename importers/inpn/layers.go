@@ -2,6 +2,7 @@ package inpn
 
 import (
 	"path"
+	"strconv"
 	"strings"
 )
 
@@ -32,8 +33,8 @@ type Layer struct {
 
 const producer = "INPN – MNHN/PatriNat"
 
-var protectedIDs = []string{"ID_MNHN", "id_mnhn", "ID_LOCAL", "id_local"}
-var protectedNames = []string{"NOM_SITE", "nom_site", "NOMZONE", "NOM", "nom"}
+var protectedIDs = []string{"ID_MNHN", "id_mnhn", "ID_LOCAL", "id_local", "DRGP_C_COD"} // DRGP_*: the ministry's PNR file
+var protectedNames = []string{"NOM_SITE", "nom_site", "NOMZONE", "NOM", "nom", "DRGP_L_LIB"}
 var protectedCreated = []string{"DATE_CREA", "date_crea"}
 var protectedArea = []string{"SURF_OFF", "surf_off"}
 
@@ -80,7 +81,7 @@ func Layers() []Layer {
 			CreatedFields: protectedCreated, AreaFields: protectedArea, URL: protectedURL, WFSType: "patrinat_cdl:conservatoire_littoral",
 			FilePrefixes: []string{"cdl", "n_enp_cdl_s_000", "conservatoire_littoral"}, NamePrefixes: []string{"CDL "}},
 		{Key: "ens", Title: "Espaces naturels sensibles", Kind: "Espace naturel sensible", Producer: "Département",
-			IDFields: []string{"identifiant", "IDENTIFIANT", "id_ens"}, NameFields: []string{"nom", "NOM", "site", "nom_site"},
+			IDFields: []string{"identifiant", "IDENTIFIANT", "id_ens", "gid"}, NameFields: []string{"nom", "NOM", "site", "nom_site"},
 			CreatedFields: []string{"date_delib", "DATE_DELIB"}, AreaFields: []string{"surface_off", "SURFACE_OFF", "surface_hectare"},
 			FilePrefixes: []string{"ens"}},
 		{Key: "inpg", Title: "Inventaire du patrimoine géologique", Kind: "Site du patrimoine géologique", Producer: producer,
@@ -110,6 +111,10 @@ func Keys() []string {
 
 // Recognise guesses the layer of a file from its name and fields, and says why. codes are the CODE_R_ENP values
 // seen in the first records (COVADIS files say their type in every record).
+// fileWords are words of file names that name a layer other than by its key.
+var fileWords = map[string]string{"zsc": "natura2000-sic", "sic": "natura2000-sic", "zps": "natura2000-zps",
+	"bios": "mab", "biosphere": "mab", "geologique": "inpg"}
+
 func Recognise(fileName string, fields []string, codes []string) (Layer, string, bool) {
 	base := strings.ToLower(strings.TrimSuffix(path.Base(fileName), path.Ext(fileName)))
 	has := func(name string) bool {
@@ -132,6 +137,19 @@ func Recognise(fileName string, fields []string, codes []string) (Layer, string,
 			if base == p || strings.HasPrefix(base, p+"_") || strings.HasPrefix(base, p+"20") || strings.HasPrefix(base, p+"-") {
 				return l, "file name " + path.Base(fileName), true
 			}
+		}
+	}
+	// Then a word of the file name: "oise60_natura_zps", "metropole_lyon69_ens_metro", "france_PNR_2020".
+	words := strings.FieldsFunc(base, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9') })
+	for _, w := range words {
+		key := fileWords[w]
+		if key == "" {
+			if _, ok := LayerByKey(w); ok {
+				key = w
+			}
+		}
+		if l, ok := LayerByKey(key); ok && key != "" {
+			return l, "word " + strconv.Quote(w) + " in the file name " + path.Base(fileName), true
 		}
 	}
 	switch {

@@ -61,6 +61,7 @@ func (n *Normaliser) Records(ctx context.Context, rep *importers.Report, emit fu
 		if len(n.Part.Codes) > 0 {
 			code, _ := first(r.Properties, []string{"CODE_R_ENP", "code_r_enp"})
 			if !contains(n.Part.Codes, strings.ToUpper(code)) {
+				rep.Read++ // read from the file, though the pipeline never sees it
 				rep.Skip(fmt.Sprintf("not in this part (CODE_R_ENP %q, this dataset takes %s)", code, strings.Join(n.Part.Codes, ", ")), "")
 				return nil
 			}
