@@ -40,11 +40,12 @@ type ImportOptions struct {
 // Import builds a new version of one dataset. Nothing it writes is visible to readers until Commit; Rollback
 // (or a crash, or a kill) leaves the previous version as it was.
 type Import struct {
-	conn  *sql.Conn
-	tx    *sql.Tx
-	info  DatasetInfo
-	table string
-	srid  int
+	conn    *sql.Conn
+	tx      *sql.Tx
+	compute *sql.DB // in-memory SpatiaLite connections for geometry repairs, in parallel
+	info    DatasetInfo
+	table   string
+	srid    int
 
 	declared map[string]Field
 	within   orb.Geometry
@@ -110,7 +111,7 @@ func (s *Store) BeginImport(ctx context.Context, info DatasetInfo, opts ImportOp
 		return nil, fmt.Errorf("import %s: begin: %w", info.ID, err)
 	}
 	im := &Import{
-		conn: conn, tx: tx, info: info, table: tableName(info.ID), srid: opts.SourceSRID,
+		conn: conn, tx: tx, compute: s.compute, info: info, table: tableName(info.ID), srid: opts.SourceSRID,
 		declared: map[string]Field{}, byKey: map[string]int{}, within: opts.Within,
 		taken: map[string]bool{"fid": true, "geom": true},
 	}
@@ -429,54 +430,6 @@ func geomExpression(srid int, layerType string) string {
 
 // repair makes invalid polygons valid with SpatiaLite's ST_MakeValid, keeping only their polygonal part in a
 // polygon layer, and records what happened to each.
-func (im *Import) repair(ctx context.Context, res *Result) error {
-	t := quoteIdent(im.table)
-	rows, err := im.tx.QueryContext(ctx, `SELECT fid FROM `+t+` WHERE geom IS NOT NULL AND ST_IsValid(geom) = 0 ORDER BY fid`)
-	if err != nil {
-		return err
-	}
-	var invalid []int64
-	for rows.Next() {
-		var fid int64
-		if err := rows.Scan(&fid); err != nil {
-			rows.Close()
-			return err
-		}
-		invalid = append(invalid, fid)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	fix := `ST_MakeValid(geom)`
-	if res.GeometryType == "MULTIPOLYGON" {
-		fix = `CastToMultiPolygon(CollectionExtract(ST_MakeValid(geom), 3))`
-	}
-	for _, fid := range invalid {
-		var valid sql.NullInt64
-		var empty sql.NullInt64
-		err := im.tx.QueryRowContext(ctx, `SELECT ST_IsValid(g), ST_IsEmpty(g) FROM (SELECT `+fix+` AS g FROM `+t+` WHERE fid = ?)`, fid).Scan(&valid, &empty)
-		if err != nil {
-			return fmt.Errorf("row %d: %w", fid, err)
-		}
-		switch {
-		case !valid.Valid || empty.Int64 == 1:
-			// Nothing with an area is left: a sliver or a ring folded on itself.
-			if _, err := im.tx.ExecContext(ctx, `UPDATE `+t+` SET geom = NULL WHERE fid = ?`, fid); err != nil {
-				return fmt.Errorf("row %d: %w", fid, err)
-			}
-			res.Collapsed = append(res.Collapsed, fid)
-		case valid.Int64 == 1:
-			if _, err := im.tx.ExecContext(ctx, `UPDATE `+t+` SET geom = `+fix+` WHERE fid = ?`, fid); err != nil {
-				return fmt.Errorf("row %d: %w", fid, err)
-			}
-			res.Repaired = append(res.Repaired, fid)
-		default:
-			res.StillInvalid = append(res.StillInvalid, fid)
-		}
-	}
-	return nil
-}
 
 // keepWithin deletes the rows that do not intersect the territory. The bounding-box test first spares GEOS the
 // rows that are obviously outside.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"runtime"
 	"strings"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
@@ -20,9 +21,10 @@ var ErrNoSpatiaLite = errors.New("SpatiaLite extension mod_spatialite not found:
 
 // Store is a SpatiaLite database of datasets. It is safe for concurrent use.
 type Store struct {
-	db     *sql.DB // reads: deferred transactions, many connections
-	writer *sql.DB // imports: one connection, BEGIN IMMEDIATE
-	path   string
+	db      *sql.DB // reads: deferred transactions, many connections
+	writer  *sql.DB // imports: one connection, BEGIN IMMEDIATE
+	compute *sql.DB // in-memory databases for CPU-bound SpatiaLite functions run in parallel (repairs)
+	path    string
 }
 
 // connector opens SQLite connections with mod_spatialite loaded, without registering a global driver name.
@@ -45,8 +47,13 @@ func open(ctx context.Context, path, extension string) (*Store, error) {
 	s := &Store{
 		db:     sql.OpenDB(connector{dsn: dsn(path, "deferred"), drv: drv}),
 		writer: sql.OpenDB(connector{dsn: dsn(path, "immediate"), drv: drv}),
-		path:   path,
+		// Each connection to :memory: is its own empty database: only functions run there, on blobs
+		// passed as parameters. Connections open on first use.
+		compute: sql.OpenDB(connector{dsn: ":memory:", drv: drv}),
+		path:    path,
 	}
+	s.compute.SetMaxOpenConns(runtime.GOMAXPROCS(0))
+	s.compute.SetMaxIdleConns(runtime.GOMAXPROCS(0))
 	// Loading mod_spatialite costs milliseconds per connection: keep them.
 	s.db.SetMaxIdleConns(8)
 	s.writer.SetMaxOpenConns(1)
@@ -71,7 +78,7 @@ func dsn(path, txlock string) string {
 func (s *Store) Path() string { return s.path }
 
 // Close closes the database.
-func (s *Store) Close() error { return errors.Join(s.db.Close(), s.writer.Close()) }
+func (s *Store) Close() error { return errors.Join(s.db.Close(), s.writer.Close(), s.compute.Close()) }
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -202,6 +203,51 @@ func TestInvalidPolygonRepaired(t *testing.T) {
 	s.db.QueryRow(`SELECT ST_NumGeometries(geom) FROM bowtie WHERE fid = 1`).Scan(&parts)
 	if invalid != 0 || parts != 2 {
 		t.Errorf("after repair: %d invalid, bow-tie in %d parts (want 0 and 2)", invalid, parts)
+	}
+}
+
+// Many invalid polygons are repaired in parallel; each keeps its area: a ring touching itself (an "inverted
+// hole", fixed by the fast path) keeps the area inside it, a bow-tie keeps both lobes.
+func TestManyRepairsKeepTheirArea(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	im, _ := s.BeginImport(ctx, DatasetInfo{ID: "many", Title: "m", Producer: "t"}, ImportOptions{})
+	const n = 40
+	for i := 0; i < n; i++ {
+		x := float64(i)
+		if i%2 == 0 {
+			// A 0.1° square with a 0.0008 deg² quadrilateral cut out, as one ring through (x, 45) twice.
+			im.Add(ctx, orb.Polygon{{{x, 45}, {x + .1, 45}, {x + .1, 45.1}, {x, 45.1}, {x, 45}, {x + .02, 45.04}, {x + .04, 45.04}, {x + .04, 45.02}, {x, 45}}}, nil)
+		} else {
+			im.Add(ctx, orb.Polygon{{{x, 45}, {x + .1, 45.1}, {x + .1, 45}, {x, 45.1}, {x, 45}}}, nil)
+		}
+	}
+	res, err := im.Finish(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Repaired) != n {
+		t.Errorf("%d repaired, want %d", len(res.Repaired), n)
+	}
+	if _, err := im.Commit(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := s.db.Query(`SELECT fid, ST_IsValid(geom), ST_Area(geom), ST_NumGeometries(geom) FROM many ORDER BY fid`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var fid, valid, parts int
+		var area float64
+		rows.Scan(&fid, &valid, &area, &parts)
+		want, wantParts := 0.01-0.0008, 1
+		if fid%2 == 0 { // fids start at 1: even fids are the bow-ties
+			want, wantParts = 0.005, 2
+		}
+		if valid != 1 || math.Abs(area-want) > 1e-9 || parts != wantParts {
+			t.Errorf("fid %d: valid %d, area %g in %d parts, want %g in %d", fid, valid, area, parts, want, wantParts)
+		}
 	}
 }
 
