@@ -13,7 +13,7 @@ STATICCHECK_VERSION ?= v0.8.2
 
 # Debian packages: what running patrimap needs, and what its tests check it with.
 RUN_DEBS  := libsqlite3-mod-spatialite gcc libc6-dev
-TEST_DEBS := $(RUN_DEBS) gdal-bin spatialite-bin
+TEST_DEBS := $(RUN_DEBS) gdal-bin spatialite-bin time
 
 .PHONY: help demo build test lint bench deps test-deps go-toolchain clean
 
@@ -89,6 +89,7 @@ lint:
 
 bench: test-deps
 	$(GO) test -run '^$$' -bench . -benchtime 1x -count 5 ./bench/
+	bench/inpn.sh
 
 clean:
 	rm -rf bin $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
