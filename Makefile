@@ -60,18 +60,12 @@ build: deps
 ## demo: import the bundled real samples into $(DEMO_DB) and serve them.
 demo: build
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	$(BIN) import geojson testdata/rnn-isere.geojson --db $(DEMO_DB) --dataset rnn-isere --theme natural \
-	  --title "Réserves naturelles nationales (Isère)" --producer "INPN – MNHN/PatriNat" --licence "Licence Ouverte 2.0" \
-	  --attribution "Source : INPN – MNHN/PatriNat (OFB-MNHN-CNRS-IRD), RNN, 2015 – Licence Ouverte 2.0"
-	$(BIN) import geojson testdata/apb-isere.geojson --db $(DEMO_DB) --dataset apb-isere --theme natural \
-	  --title "Arrêtés de protection de biotope (Isère)" --producer "INPN – MNHN/PatriNat" --licence "Licence Ouverte 2.0" \
-	  --attribution "Source : INPN – MNHN/PatriNat (OFB-MNHN-CNRS-IRD), APB, 2015 – Licence Ouverte 2.0"
-	$(BIN) import geojson testdata/pn-isere.geojson --db $(DEMO_DB) --dataset pn-isere --theme natural \
-	  --title "Parcs nationaux (Isère)" --producer "INPN – MNHN/PatriNat" --licence "Licence Ouverte 2.0" \
-	  --attribution "Source : INPN – MNHN/PatriNat (OFB-MNHN-CNRS-IRD), PN, 2016 – Licence Ouverte 2.0"
-	$(BIN) import geojson testdata/cen-isere.geojson --db $(DEMO_DB) --dataset cen-isere --theme natural \
-	  --title "Sites des Conservatoires d'espaces naturels (Isère)" --producer "INPN – MNHN/PatriNat" --licence "Licence Ouverte 2.0" \
-	  --attribution "Source : INPN – MNHN/PatriNat (OFB-MNHN-CNRS-IRD), CEN, 2013 – Licence Ouverte 2.0"
+	@# Real INPN shapefiles cut around Isère, through the INPN importer (layer recognised from each file).
+	for f in rnn/subset_isere_38/N_ENP_RNN_S_000.shp rnr/subset_isere_38/N_ENP_RNR_S_000.shp apb/subset_isere_38/apb.shp \
+	  pn/subset_isere_38/N_ENP_PN_S_000.shp rb/subset_isere_38/N_ENP_RB_S_000.shp cen/subset_isere_38/cen2013_09.shp; do \
+	  layer=$$(echo $$f | cut -d/ -f1); \
+	  $(BIN) import inpn --file testdata/inpn/$$f --db $(DEMO_DB) --dataset $$layer-isere 2>&1 | grep -v '^GEOS warning' || exit 1; \
+	done
 	$(BIN) datasets --db $(DEMO_DB)
 	@echo "serving on http://localhost$(ADDR) (Ctrl-C to stop)"
 	$(BIN) serve --db $(DEMO_DB) --addr $(ADDR)

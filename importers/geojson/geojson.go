@@ -17,7 +17,6 @@ import (
 	"strconv"
 
 	"github.com/paulmach/orb"
-	orbjson "github.com/paulmach/orb/geojson"
 
 	"github.com/patrimap/patrimap/importers"
 	"github.com/patrimap/patrimap/store"
@@ -241,11 +240,11 @@ func (f *File) Records(ctx context.Context, rep *importers.Report, emit func(imp
 func decodeFeature(raw *rawFeature, ref string, rep *importers.Report) (importers.Record, error) {
 	rec := importers.Record{Ref: ref}
 	if len(raw.Geometry) > 0 && !bytes.Equal(bytes.TrimSpace(raw.Geometry), []byte("null")) {
-		g, err := orbjson.UnmarshalGeometry(raw.Geometry)
+		g, err := parseGeometry(raw.Geometry)
 		if err != nil {
 			return rec, fmt.Errorf("geometry: %v", err)
 		}
-		rec.Geometry = g.Geometry()
+		rec.Geometry = g
 		if rec.Geometry == nil {
 			return rec, errors.New("geometry: no coordinates")
 		}
