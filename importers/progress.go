@@ -11,14 +11,23 @@ import (
 // Progress shows how far a long import is: records read, bytes read of the total, rate and time left. It draws
 // on a terminal only, so logs in CI and pipes stay clean.
 type Progress struct {
-	w       io.Writer
-	label   string
-	total   int64 // bytes, 0 if unknown
-	bytes   atomic.Int64
-	records atomic.Int64
-	start   time.Time
-	stop    chan struct{}
-	done    chan struct{}
+	w        io.Writer
+	label    string
+	total    int64        // bytes, 0 if unknown
+	records0 atomic.Int64 // records the source announces (a DBF header), 0 if unknown
+	bytes    atomic.Int64
+	records  atomic.Int64
+	start    time.Time
+	stop     chan struct{}
+	done     chan struct{}
+}
+
+// ExpectRecords tells the display how many records the source holds, when the source knows it (a shapefile's
+// DBF header) and no byte count says how far it is (a zip's members inflate as they are read).
+func (p *Progress) ExpectRecords(n int64) {
+	if p != nil {
+		p.records0.Store(n)
+	}
 }
 
 // NewProgress starts a progress display on w for a source of total bytes (0 if unknown). It draws nothing when
@@ -78,8 +87,13 @@ func (p *Progress) draw() {
 	n := p.records.Load()
 	rate := float64(n) / elapsed.Seconds()
 	line := fmt.Sprintf("%s: %d records, %.0f/s", p.label, n, rate)
+	frac := 0.0
 	if b := p.bytes.Load(); p.total > 0 && b > 0 {
-		frac := float64(b) / float64(p.total)
+		frac = float64(b) / float64(p.total)
+	} else if total := p.records0.Load(); total > 0 && n > 0 {
+		frac = float64(n) / float64(total)
+	}
+	if frac > 0 {
 		left := time.Duration(float64(elapsed) * (1 - frac) / frac).Round(time.Second)
 		const width = 24
 		filled := int(frac * width)

@@ -143,8 +143,8 @@ func dbfFields(fs []shapefile.Field) []store.Field {
 	return out
 }
 
-// Source opens the file's records for import. prog counts the bytes of a GeoJSON file; a shapefile's
-// progress is its record count (the pipeline's).
+// Source opens the file's records for import. prog counts the bytes of a GeoJSON file, a shapefile's records
+// against its DBF header's count.
 func (f *File) Source(prog *importers.Progress) (importers.Source, func() error, error) {
 	if f.Format == "GeoJSON" {
 		src, err := geojson.Open(f.Path, f.SRID, prog)
@@ -157,6 +157,7 @@ func (f *File) Source(prog *importers.Progress) (importers.Source, func() error,
 	if err != nil {
 		return nil, nil, err
 	}
+	prog.ExpectRecords(int64(r.NumRecords()))
 	return &shapefileSource{r: r, srid: f.SRID}, r.Close, nil
 }
 

@@ -152,6 +152,9 @@ func readSidecar(fs fileSet, ext string) ([]byte, error) {
 // HasGeometry is false for an attribute-only table (a .dbf with no .shp).
 func (r *Reader) HasGeometry() bool { return r.shp != nil }
 
+// NumRecords is the number of records the DBF header announces.
+func (r *Reader) NumRecords() int { return r.dbf.numRecords }
+
 // Fields are the DBF columns.
 func (r *Reader) Fields() []Field { return r.dbf.fields }
 
