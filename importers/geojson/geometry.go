@@ -15,55 +15,29 @@ import (
 // one pass straight into orb types, where orb's decoder (through encoding/json) scans them twice with
 // reflection. GeometryCollections, rare, go through orb. raw has already been checked as JSON by the decoder.
 func parseGeometry(raw []byte) (orb.Geometry, error) {
-	i := skipSpace(raw, 0)
-	if i >= len(raw) || raw[i] != '{' {
-		return nil, errors.New("must be an object")
-	}
 	var typ string
 	var coords []byte
-	i++
-	for {
-		i = skipSpace(raw, i)
-		if i >= len(raw) {
-			return nil, errors.New("unterminated object")
-		}
-		if raw[i] == '}' {
-			break
-		}
-		if raw[i] == ',' {
-			i++
-			continue
-		}
-		end, err := valueEnd(raw, i)
-		if err != nil {
-			return nil, err
-		}
-		key := raw[i:end]
-		i = skipSpace(raw, end)
-		if i >= len(raw) || raw[i] != ':' {
-			return nil, fmt.Errorf("member %s: missing ':'", key)
-		}
-		i = skipSpace(raw, i+1)
-		end, err = valueEnd(raw, i)
-		if err != nil {
-			return nil, err
-		}
+	var collection orb.Geometry
+	err := eachMember(raw, func(key, value []byte) error {
 		// Member names compare as encoding/json does, ignoring case (some writers say "Type").
 		switch {
 		case bytes.EqualFold(key, []byte(`"type"`)):
-			if err := json.Unmarshal(raw[i:end], &typ); err != nil {
-				return nil, fmt.Errorf("type: %v", err)
+			if err := json.Unmarshal(value, &typ); err != nil {
+				return fmt.Errorf("type: %v", err)
 			}
 		case bytes.EqualFold(key, []byte(`"coordinates"`)):
-			coords = raw[i:end]
+			coords = value
 		case bytes.EqualFold(key, []byte(`"geometries"`)):
 			g, err := orbjson.UnmarshalGeometry(raw)
 			if err != nil {
-				return nil, err
+				return err
 			}
-			return g.Geometry(), nil
+			collection = g.Geometry()
 		}
-		i = end
+		return nil
+	})
+	if err != nil || collection != nil {
+		return collection, err
 	}
 	if typ == "" {
 		return nil, errors.New(`no "type"`)
@@ -76,7 +50,6 @@ func parseGeometry(raw []byte) (orb.Geometry, error) {
 	}
 	p := coordParser{b: coords}
 	var g orb.Geometry
-	var err error
 	switch typ {
 	case "Point":
 		g, err = p.point()

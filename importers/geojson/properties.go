@@ -21,14 +21,35 @@ func properties(raw json.RawMessage) ([]store.Property, error) {
 		return nil, fmt.Errorf("must be an object, not %.20s", raw)
 	}
 	var props []store.Property
-	i := 1
+	err := eachMember(raw, func(rawKey, rawValue []byte) error {
+		var key string
+		if err := json.Unmarshal(rawKey, &key); err != nil {
+			return fmt.Errorf("key: %v", err)
+		}
+		v, err := value(rawValue)
+		if err != nil {
+			return fmt.Errorf("property %q: %v", key, err)
+		}
+		props = append(props, store.Property{Key: key, Value: v})
+		return nil
+	})
+	return props, err
+}
+
+// eachMember calls fn with the raw key (quoted) and value of each member of the JSON object raw, in order.
+func eachMember(raw []byte, fn func(key, value []byte) error) error {
+	i := skipSpace(raw, 0)
+	if i >= len(raw) || raw[i] != '{' {
+		return errors.New("must be an object")
+	}
+	i++
 	for {
 		i = skipSpace(raw, i)
 		if i >= len(raw) {
-			return nil, errors.New("unterminated object")
+			return errors.New("unterminated object")
 		}
 		if raw[i] == '}' {
-			return props, nil
+			return nil
 		}
 		if raw[i] == ',' {
 			i++
@@ -36,26 +57,21 @@ func properties(raw json.RawMessage) ([]store.Property, error) {
 		}
 		end, err := valueEnd(raw, i)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		var key string
-		if err := json.Unmarshal(raw[i:end], &key); err != nil {
-			return nil, fmt.Errorf("key: %v", err)
-		}
+		key := raw[i:end]
 		i = skipSpace(raw, end)
 		if i >= len(raw) || raw[i] != ':' {
-			return nil, fmt.Errorf("property %q: missing ':'", key)
+			return fmt.Errorf("member %s: missing ':'", key)
 		}
 		i = skipSpace(raw, i+1)
 		end, err = valueEnd(raw, i)
 		if err != nil {
-			return nil, fmt.Errorf("property %q: %v", key, err)
+			return fmt.Errorf("member %s: %v", key, err)
 		}
-		v, err := value(raw[i:end])
-		if err != nil {
-			return nil, fmt.Errorf("property %q: %v", key, err)
+		if err := fn(key, raw[i:end]); err != nil {
+			return err
 		}
-		props = append(props, store.Property{Key: key, Value: v})
 		i = end
 	}
 }
