@@ -146,3 +146,50 @@ func keys(m map[string]store.Dataset) []string {
 	}
 	return out
 }
+
+// --url downloads the file first; --wfs reads the layer from the WFS, whole pages of GeoJSON, in the same
+// datasets as a file would give.
+func TestImportINPNFromURLAndWFS(t *testing.T) {
+	zip, err := os.ReadFile("../../testdata/inpn/rnr/rnr.zip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile("../../testdata/inpn/wfs-znieff1-oise-25.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wfsQueries []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/docs/Shape/rnr.zip":
+			w.Write(zip)
+		case "/wfs":
+			wfsQueries = append(wfsQueries, r.URL.RawQuery)
+			if r.URL.Query().Get("STARTINDEX") != "0" {
+				w.Write([]byte(`{"type":"FeatureCollection","features":[]}`))
+				return
+			}
+			w.Write(page)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	db := filepath.Join(t.TempDir(), "u.db")
+	if out, err := patrimap(t, "import", "inpn", "--url", srv.URL+"/docs/Shape/rnr.zip", "--db", db); err != nil {
+		t.Fatalf("--url: %v\n%s", err, out)
+	}
+	if out, err := patrimap(t, "import", "inpn", "--layer", "znieff1", "--wfs", "--wfs-url", srv.URL+"/wfs", "--db", db); err != nil {
+		t.Fatalf("--wfs: %v\n%s", err, out)
+	}
+	ds := datasetsIn(t, db)
+	if ds["rnr"].FeatureCount != 134 || ds["rnr"].Source.URL != srv.URL+"/docs/Shape/rnr.zip" {
+		t.Errorf("rnr from --url: %d features, source %+v", ds["rnr"].FeatureCount, ds["rnr"].Source)
+	}
+	if ds["znieff1"].FeatureCount != 25 || len(wfsQueries) == 0 || !strings.Contains(wfsQueries[0], "TYPENAMES=patrinat_znieff1%3Aznieff1") {
+		t.Errorf("znieff1 from --wfs: %d features, queries %q", ds["znieff1"].FeatureCount, wfsQueries)
+	}
+	if out, err := patrimap(t, "import", "inpn", "--url", srv.URL+"/missing.zip", "--db", db); err == nil || !strings.Contains(out+err.Error(), "HTTP 404") {
+		t.Errorf("--url 404: %v\n%s", err, out)
+	}
+}
