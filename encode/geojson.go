@@ -43,6 +43,44 @@ func (g *GeoJSONWriter) Begin(name string) error {
 	return err
 }
 
+// BeginCollection writes the collection's opening with extra members, given as JSON text ending with a comma
+// (`"numberMatched":12,"links":[...],`), for OGC API responses.
+func (g *GeoJSONWriter) BeginCollection(members []byte) error {
+	b := append(g.buf[:0], `{"type":"FeatureCollection",`...)
+	b = append(b, members...)
+	b = append(b, "\"features\":[\n"...)
+	g.buf = b
+	_, err := g.w.Write(b)
+	return err
+}
+
+// EndCollection closes the collection with extra members (JSON text starting with a comma), then flushes.
+func (g *GeoJSONWriter) EndCollection(members []byte) error {
+	if _, err := g.w.WriteString("\n]"); err != nil {
+		return err
+	}
+	if _, err := g.w.Write(members); err != nil {
+		return err
+	}
+	if _, err := g.w.WriteString("}\n"); err != nil {
+		return err
+	}
+	return g.w.Flush()
+}
+
+// WriteFeature writes f alone, as a GeoJSON Feature document with extra members (JSON text starting with a
+// comma), then flushes.
+func (g *GeoJSONWriter) WriteFeature(f *store.Feature, members []byte) error {
+	b := g.appendFeature(g.buf[:0], f)
+	b = append(b[:len(b)-1], members...)
+	b = append(b, "}\n"...)
+	g.buf = b
+	if _, err := g.w.Write(b); err != nil {
+		return err
+	}
+	return g.w.Flush()
+}
+
 // Write adds one feature.
 func (g *GeoJSONWriter) Write(f *store.Feature) error {
 	b := g.buf[:0]
@@ -50,6 +88,13 @@ func (g *GeoJSONWriter) Write(f *store.Feature) error {
 		b = append(b, ",\n"...)
 	}
 	g.n++
+	b = g.appendFeature(b, f)
+	g.buf = b
+	_, err := g.w.Write(b)
+	return err
+}
+
+func (g *GeoJSONWriter) appendFeature(b []byte, f *store.Feature) []byte {
 	b = append(b, `{"type":"Feature","id":`...)
 	b = strconv.AppendInt(b, f.FID, 10)
 	b = append(b, `,"geometry":`...)
@@ -62,10 +107,7 @@ func (g *GeoJSONWriter) Write(f *store.Feature) error {
 		b = append(b, g.keys[i]...)
 		b = appendValue(b, g.fields[i].Type, v)
 	}
-	b = append(b, "}}"...)
-	g.buf = b
-	_, err := g.w.Write(b)
-	return err
+	return append(b, "}}"...)
 }
 
 // Count is the number of features written.

@@ -107,7 +107,7 @@ func (s *Server) datasetGeoJSON(c echo.Context, id string) error {
 	}
 	var q store.Query
 	if raw := c.QueryParam("bbox"); raw != "" {
-		b, err := parseBBox(raw)
+		b, err := parseBBox(raw, false)
 		if err != nil {
 			return badRequest(err.Error())
 		}
@@ -150,9 +150,13 @@ func (s *Server) datasetGeoJSON(c echo.Context, id string) error {
 	return nil
 }
 
-// parseBBox reads west,south,east,north in WGS84 degrees (a 6-number 3D box is accepted, its heights ignored).
-func parseBBox(raw string) (orb.Bound, error) {
-	const expect = "bbox must be west,south,east,north in WGS84 degrees, e.g. bbox=5.6,45.1,5.8,45.3"
+// parseBBox reads west,south,east,north in WGS84 degrees (a 6-number 3D box is accepted, its heights ignored);
+// latLon reads south,west,north,east, the axis order of EPSG:4326.
+func parseBBox(raw string, latLon bool) (orb.Bound, error) {
+	expect := "bbox must be west,south,east,north in WGS84 degrees, e.g. bbox=5.6,45.1,5.8,45.3"
+	if latLon {
+		expect = "bbox with bbox-crs EPSG:4326 must be south,west,north,east (latitude first), e.g. bbox=45.1,5.6,45.3,5.8"
+	}
 	parts := strings.Split(raw, ",")
 	if len(parts) != 4 && len(parts) != 6 {
 		return orb.Bound{}, fmt.Errorf("%s: got %d numbers", expect, len(parts))
@@ -167,6 +171,9 @@ func parseBBox(raw string) (orb.Bound, error) {
 	}
 	if len(v) == 6 {
 		v = []float64{v[0], v[1], v[3], v[4]}
+	}
+	if latLon {
+		v = []float64{v[1], v[0], v[3], v[2]}
 	}
 	w, s, e, n := v[0], v[1], v[2], v[3]
 	switch {

@@ -5,6 +5,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"log/slog"
@@ -32,6 +33,7 @@ func New(st *store.Store, log *slog.Logger, static fs.FS) *Server {
 	e.HideBanner, e.HidePort = true, true
 	s := &Server{store: st, log: log, static: static, echo: e}
 	e.HTTPErrorHandler = s.handleError
+	e.JSONSerializer = jsonSerializer{}
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
 		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/" },
 	}))
@@ -50,7 +52,8 @@ func New(st *store.Store, log *slog.Logger, static fs.FS) *Server {
 	get("/healthz", s.health)
 	get("/datasets", s.listDatasets)
 	get("/datasets/:id", s.dataset)
-	get("/", s.staticFile("index.html"))
+	get("/", s.landing)
+	s.routesOGC(get)
 	get("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServer(http.FS(static)))))
 	return s
 }
@@ -131,4 +134,17 @@ func (s *Server) staticFile(name string) echo.HandlerFunc {
 		}
 		return c.HTMLBlob(http.StatusOK, b)
 	}
+}
+
+// jsonSerializer writes JSON without HTML escaping: links keep their "&" readable (GDAL and browsers read
+// either, people read this one).
+type jsonSerializer struct{ echo.DefaultJSONSerializer }
+
+func (jsonSerializer) Serialize(c echo.Context, i any, indent string) error {
+	enc := json.NewEncoder(c.Response())
+	enc.SetEscapeHTML(false)
+	if indent != "" {
+		enc.SetIndent("", indent)
+	}
+	return enc.Encode(i)
 }

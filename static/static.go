@@ -6,5 +6,5 @@ import "embed"
 
 // Files are the pages and their assets, served under /static/ (index.html also at /).
 //
-//go:embed index.html app.js style.css
+//go:embed index.html app.js minimap.js style.css
 var Files embed.FS

@@ -59,8 +59,25 @@ type Query struct {
 	FID int64
 	// AfterFID starts after this fid: keyset paging that never skips nor repeats a feature.
 	AfterFID int64
+	// Filter keeps the features for which the expression holds (CQL2, parsed).
+	Filter Expr
+	// Sort orders the features by these properties, then by fid, so that the order is total and paging by
+	// Offset never skips nor repeats a feature within one version of a dataset.
+	Sort []SortKey
+	// Offset skips this many features of the order.
+	Offset int
 	// Limit caps the number of features; 0 means no cap.
 	Limit int
+	// Select reads only these properties (all when nil); Feature.Values is then aligned with them.
+	Select []string
+	// OutSRID is the EPSG code of the geometries returned (0 or 4326: WGS84 longitude/latitude).
+	OutSRID int
+}
+
+// SortKey is one property of a sort order.
+type SortKey struct {
+	Property string
+	Desc     bool
 }
 
 // Equal is a property equality condition; Value is the text a user typed, converted to the field's type.
@@ -87,6 +104,11 @@ func (sn *Snapshot) Features(ctx context.Context, d Dataset, q Query, each func(
 	if err != nil {
 		return err
 	}
+	fields, err := selectFields(d, q.Select)
+	if err != nil {
+		return err
+	}
+	d.Fields = fields
 	rows, err := sn.tx.QueryContext(ctx, sqlText, args...)
 	if err != nil {
 		return fmt.Errorf("dataset %s: query: %w", d.ID, err)
@@ -131,9 +153,9 @@ func (sn *Snapshot) Features(ctx context.Context, d Dataset, q Query, each func(
 	return nil
 }
 
-// Count returns how many features of d match q, ignoring its paging (AfterFID and Limit).
+// Count returns how many features of d match q, ignoring its paging (AfterFID, Offset and Limit).
 func (sn *Snapshot) Count(ctx context.Context, d Dataset, q Query) (int64, error) {
-	q.AfterFID, q.Limit = 0, 0
+	q.AfterFID, q.Limit, q.Offset = 0, 0, 0
 	where, args, err := featureWhere(d, q)
 	if err != nil {
 		return 0, err
@@ -146,15 +168,45 @@ func (sn *Snapshot) Count(ctx context.Context, d Dataset, q Query) (int64, error
 	return n, nil
 }
 
+// selectFields returns the fields named in sel, in the dataset's order, or all of them when sel is nil.
+func selectFields(d Dataset, sel []string) ([]Field, error) {
+	if sel == nil {
+		return d.Fields, nil
+	}
+	want := map[string]bool{}
+	for _, name := range sel {
+		if _, ok := d.Field(name); !ok {
+			return nil, fmt.Errorf("%w: dataset %s has no property %q (properties: %s)", ErrBadQuery, d.ID, name, fieldNames(d))
+		}
+		want[name] = true
+	}
+	out := make([]Field, 0, len(sel))
+	for _, f := range d.Fields {
+		if want[f.Name] {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
 func featureSQL(d Dataset, q Query) (string, []any, error) {
 	var b strings.Builder
+	var args []any
 	b.WriteString(`SELECT fid, `)
-	if d.GeometryType != "" {
-		b.WriteString(`AsBinary(geom)`)
-	} else {
+	switch {
+	case d.GeometryType == "":
 		b.WriteString(`NULL`)
+	case q.OutSRID != 0 && q.OutSRID != 4326:
+		b.WriteString(`AsBinary(ST_Transform(geom, ?))`)
+		args = append(args, q.OutSRID)
+	default:
+		b.WriteString(`AsBinary(geom)`)
 	}
-	for _, f := range d.Fields {
+	fields, err := selectFields(d, q.Select)
+	if err != nil {
+		return "", nil, err
+	}
+	for _, f := range fields {
 		b.WriteString(", ")
 		switch f.Type {
 		case FieldDate, FieldDateTime:
@@ -165,15 +217,32 @@ func featureSQL(d Dataset, q Query) (string, []any, error) {
 		}
 	}
 	b.WriteString(` FROM ` + quoteIdent(d.Table))
-	where, args, err := featureWhere(d, q)
+	where, whereArgs, err := featureWhere(d, q)
 	if err != nil {
 		return "", nil, err
 	}
 	b.WriteString(where)
-	b.WriteString(` ORDER BY fid`)
-	if q.Limit > 0 {
-		b.WriteString(` LIMIT ?`)
-		args = append(args, q.Limit)
+	args = append(args, whereArgs...)
+	b.WriteString(` ORDER BY `)
+	for _, k := range q.Sort {
+		f, ok := d.Field(k.Property)
+		if !ok {
+			return "", nil, fmt.Errorf("%w: sortby: dataset %s has no property %q (properties: %s)", ErrBadQuery, d.ID, k.Property, fieldNames(d))
+		}
+		b.WriteString(quoteIdent(f.Name))
+		if k.Desc {
+			b.WriteString(` DESC`)
+		}
+		b.WriteString(`, `)
+	}
+	b.WriteString(`fid`)
+	if q.Limit > 0 || q.Offset > 0 {
+		b.WriteString(` LIMIT ? OFFSET ?`)
+		limit := q.Limit
+		if limit <= 0 {
+			limit = -1 // SQLite: no limit
+		}
+		args = append(args, limit, q.Offset)
 	}
 	return b.String(), args, nil
 }
@@ -212,6 +281,13 @@ func featureWhere(d Dataset, q Query) (string, []any, error) {
 		conds = append(conds, quoteIdent(f.Name)+` = ?`)
 		args = append(args, v)
 	}
+	if q.Filter != nil {
+		c, err := exprSQL(d, q.Filter, &args)
+		if err != nil {
+			return "", nil, err
+		}
+		conds = append(conds, c)
+	}
 	if len(conds) == 0 {
 		return "", nil, nil
 	}
@@ -249,4 +325,24 @@ func convertValue(f Field, s string) (any, error) {
 		return v, nil
 	}
 	return s, nil
+}
+
+// Transform reprojects g from EPSG:from to EPSG:to with PROJ (SpatiaLite's ST_Transform).
+func (sn *Snapshot) Transform(ctx context.Context, g orb.Geometry, from, to int) (orb.Geometry, error) {
+	if from == to {
+		return g, nil
+	}
+	blob, err := wkb.Marshal(g)
+	if err != nil {
+		return nil, err
+	}
+	var out []byte
+	err = sn.tx.QueryRowContext(ctx, `SELECT AsBinary(ST_Transform(GeomFromWKB(?, ?), ?))`, blob, from, to).Scan(&out)
+	if err != nil {
+		return nil, fmt.Errorf("transform from EPSG:%d to EPSG:%d: %w", from, to, err)
+	}
+	if out == nil {
+		return nil, fmt.Errorf("%w: cannot transform from EPSG:%d to EPSG:%d", ErrBadQuery, from, to)
+	}
+	return wkb.Unmarshal(out)
 }

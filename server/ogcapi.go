@@ -1,0 +1,342 @@
+package server
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/patrimap/patrimap/store"
+)
+
+// OGC API – Features: patrimap's datasets are the collections. The API lives at the root, so that
+// `ogrinfo OAPIF:http://host:8080/` and QGIS's "Add WFS / OGC API – Features layer" find it as it is.
+
+const (
+	formatJSON = "json"
+	formatHTML = "html"
+)
+
+// conformance lists the conformance classes patrimap implements; each has tests (server/ogcapi_test.go).
+var conformance = []string{
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+	"http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+	"http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+	"http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+	"http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+	"http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+}
+
+func (s *Server) routesOGC(get func(string, echo.HandlerFunc)) {
+	get("/conformance", s.conformance)
+	get("/collections", s.collections)
+	get("/collections/:id", s.collectionPage)
+	get("/collections/:id/items", s.items)
+	get("/collections/:id/items/:featureId", s.item)
+	get("/collections/:id/queryables", s.queryables)
+	get("/api", s.openAPI)
+}
+
+func formatType(f string) string {
+	if f == formatHTML {
+		return "text/html"
+	}
+	return "application/json"
+}
+
+// negotiate picks JSON or HTML: f= first, then the Accept header (browsers ask for text/html), JSON otherwise.
+func negotiate(c echo.Context) (string, error) {
+	switch f := c.QueryParam("f"); f {
+	case "json", "geojson", "application/json", "application/geo+json":
+		return formatJSON, nil
+	case "html", "text/html":
+		return formatHTML, nil
+	case "":
+	default:
+		return "", badRequest(fmt.Sprintf("f=%s: the formats are f=json and f=html", f))
+	}
+	c.Response().Header().Add("Vary", "Accept")
+	accept := c.Request().Header.Get("Accept")
+	html, js := strings.Index(accept, "text/html"), strings.Index(accept, "json")
+	if html >= 0 && (js < 0 || html < js) {
+		return formatHTML, nil
+	}
+	return formatJSON, nil
+}
+
+// baseURL is the server's address as the client reached it, for absolute links (GDAL follows them as given).
+func (s *Server) baseURL(c echo.Context) string {
+	scheme := c.Scheme()
+	if p := c.Request().Header.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
+		scheme = p
+	}
+	host := c.Request().Host
+	if h := c.Request().Header.Get("X-Forwarded-Host"); h != "" {
+		host = h
+	}
+	return scheme + "://" + host
+}
+
+// collection reads the :id collection from the snapshot.
+func (s *Server) collection(c echo.Context, sn *store.Snapshot) (store.Dataset, error) {
+	id := c.Param("id")
+	if err := store.ValidateID(id); err != nil {
+		return store.Dataset{}, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no collection %q: GET /collections lists them", id))
+	}
+	d, err := sn.Dataset(c.Request().Context(), id)
+	if err != nil {
+		return d, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no collection %q: GET /collections lists them", id))
+	}
+	return d, nil
+}
+
+// notModifiedAs sets the validators of a response built from dataset d in format and says whether the client's
+// copy is current. The ETag names the format: one URL serves JSON and HTML by Accept.
+func notModifiedAs(c echo.Context, d store.Dataset, format string) bool {
+	return checkETag(c, fmt.Sprintf(`W/"%s-v%d-%s"`, d.ID, d.Version, format), d.ImportedAt)
+}
+
+func checkETag(c echo.Context, etag string, modified time.Time) bool {
+	h := c.Response().Header()
+	h.Set("ETag", etag)
+	if !modified.IsZero() {
+		h.Set("Last-Modified", modified.UTC().Format(http.TimeFormat))
+	}
+	h.Set("Cache-Control", "no-cache") // always revalidate: a re-import must show at once
+	if inm := c.Request().Header.Get("If-None-Match"); inm != "" {
+		for _, t := range strings.Split(inm, ",") {
+			if t = strings.TrimSpace(t); t == "*" || strings.TrimPrefix(t, "W/") == strings.TrimPrefix(etag, "W/") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// catalogueETag changes whenever a dataset is added, removed or re-imported.
+func catalogueETag(ds []store.Dataset, format string) string {
+	h := sha256.New()
+	for _, d := range ds {
+		fmt.Fprintf(h, "%s:%d;", d.ID, d.Version)
+	}
+	return `W/"catalogue-` + hex.EncodeToString(h.Sum(nil))[:16] + "-" + format + `"`
+}
+
+func (s *Server) landing(c echo.Context) error {
+	format, err := negotiate(c)
+	if err != nil {
+		return err
+	}
+	if format == formatHTML {
+		// A browser gets the web map; its page links to the API.
+		return s.staticFile("index.html")(c)
+	}
+	ds, err := s.store.Datasets(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if checkETag(c, catalogueETag(ds, format), time.Time{}) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	b := s.baseURL(c)
+	return c.JSON(http.StatusOK, map[string]any{
+		"title":       "patrimap",
+		"description": "Natural and cultural heritage layers of French territories, as OGC API – Features collections.",
+		"links": []link{
+			{Href: b + "/?f=json", Rel: "self", Type: "application/json", Title: "this document"},
+			{Href: b + "/", Rel: "alternate", Type: "text/html", Title: "the web map"},
+			{Href: b + "/api", Rel: "service-desc", Type: "application/vnd.oai.openapi+json;version=3.0", Title: "the API definition (OpenAPI 3.0)"},
+			{Href: b + "/api?f=html", Rel: "service-doc", Type: "text/html", Title: "the API documentation"},
+			{Href: b + "/conformance", Rel: "conformance", Type: "application/json", Title: "conformance classes"},
+			{Href: b + "/collections", Rel: "data", Type: "application/json", Title: "the collections"},
+		},
+	})
+}
+
+func (s *Server) conformance(c echo.Context) error {
+	format, err := negotiate(c)
+	if err != nil {
+		return err
+	}
+	if format == formatHTML {
+		return s.render(c, "conformance", map[string]any{"Title": "Conformance", "Classes": conformance})
+	}
+	return c.JSON(http.StatusOK, map[string]any{"conformsTo": conformance})
+}
+
+// collectionJSON describes one collection as /collections lists it.
+func (s *Server) collectionJSON(c echo.Context, d store.Dataset) map[string]any {
+	b := s.baseURL(c) + "/collections/" + d.ID
+	links := []link{
+		{Href: b + "?f=json", Rel: "self", Type: "application/json", Title: d.Title},
+		{Href: b + "?f=html", Rel: "alternate", Type: "text/html", Title: d.Title + " (HTML)"},
+		{Href: b + "/items?f=json", Rel: "items", Type: "application/geo+json", Title: "features"},
+		{Href: b + "/items?f=html", Rel: "items", Type: "text/html", Title: "features (HTML)"},
+		{Href: b + "/queryables", Rel: "http://www.opengis.net/def/rel/ogc/1.0/queryables", Type: "application/schema+json", Title: "queryables"},
+	}
+	for _, dl := range downloads {
+		links = append(links, link{Href: s.baseURL(c) + "/datasets/" + d.ID + dl.Suffix, Rel: "enclosure", Type: dl.MIME, Title: dl.Title})
+	}
+	if d.Licence != "" {
+		links = append(links, link{Href: licenceURL(d.Licence), Rel: "license", Type: "text/html", Title: d.Licence})
+	}
+	out := map[string]any{
+		"id": d.ID, "title": d.Title, "description": d.Description, "itemType": "feature",
+		"crs": crsURIs(), "storageCrs": crs84URI, "links": links,
+		"attribution": d.Attribution, "producer": d.Producer, "version": d.Version, "featureCount": d.FeatureCount,
+	}
+	if d.BBox != nil {
+		out["extent"] = map[string]any{"spatial": map[string]any{
+			"bbox": [][]float64{{d.BBox.Min[0], d.BBox.Min[1], d.BBox.Max[0], d.BBox.Max[1]}}, "crs": crs84URI}}
+	}
+	return out
+}
+
+// licenceURL points at the text of the licences French open data uses.
+func licenceURL(l string) string {
+	switch low := strings.ToLower(l); {
+	case strings.Contains(low, "ouverte") || strings.Contains(low, "etalab"):
+		return "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+	case strings.Contains(low, "odbl"):
+		return "https://opendatacommons.org/licenses/odbl/1-0/"
+	}
+	return "https://spdx.org/licenses/"
+}
+
+func (s *Server) collections(c echo.Context) error {
+	format, err := negotiate(c)
+	if err != nil {
+		return err
+	}
+	ds, err := s.store.Datasets(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if checkETag(c, catalogueETag(ds, format), time.Time{}) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	if format == formatHTML {
+		return s.render(c, "collections", map[string]any{"Title": "Collections", "Datasets": ds})
+	}
+	cols := make([]map[string]any, 0, len(ds))
+	for _, d := range ds {
+		cols = append(cols, s.collectionJSON(c, d))
+	}
+	b := s.baseURL(c)
+	return c.JSON(http.StatusOK, map[string]any{
+		"links": []link{
+			{Href: b + "/collections?f=json", Rel: "self", Type: "application/json", Title: "the collections"},
+			{Href: b + "/collections?f=html", Rel: "alternate", Type: "text/html", Title: "the collections (HTML)"},
+		},
+		"crs":         crsURIs(),
+		"collections": cols,
+	})
+}
+
+func (s *Server) collectionPage(c echo.Context) error {
+	sn, err := s.store.Snapshot(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	defer sn.Close()
+	d, err := s.collection(c, sn)
+	if err != nil {
+		return err
+	}
+	format, err := negotiate(c)
+	if err != nil {
+		return err
+	}
+	if notModifiedAs(c, d, format) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	if format == formatHTML {
+		return s.render(c, "collection", map[string]any{"Title": d.Title, "D": d, "Downloads": downloads})
+	}
+	return c.JSON(http.StatusOK, s.collectionJSON(c, d))
+}
+
+// queryables answers /collections/{id}/queryables: the properties a filter may use, as JSON Schema.
+func (s *Server) queryables(c echo.Context) error {
+	sn, err := s.store.Snapshot(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	defer sn.Close()
+	d, err := s.collection(c, sn)
+	if err != nil {
+		return err
+	}
+	format, err := negotiate(c)
+	if err != nil {
+		return err
+	}
+	if notModifiedAs(c, d, format) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	props := map[string]any{}
+	for _, f := range d.Fields {
+		props[f.Name] = fieldSchema(f)
+	}
+	if d.GeometryType != "" {
+		props["geometry"] = map[string]any{"title": "geometry", "format": "geometry-any", "description": "the feature's " + strings.ToLower(d.GeometryType)}
+	}
+	if format == formatHTML {
+		return s.render(c, "queryables", map[string]any{"Title": d.Title + ": queryables", "D": d})
+	}
+	c.Response().Header().Set(echo.HeaderContentType, "application/schema+json")
+	return c.JSON(http.StatusOK, map[string]any{
+		"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": s.baseURL(c) + "/collections/" + d.ID + "/queryables",
+		"type": "object", "title": d.Title, "properties": props, "additionalProperties": false,
+	})
+}
+
+func fieldSchema(f store.Field) map[string]any {
+	m := map[string]any{"title": f.Name}
+	if f.Description != "" {
+		m["description"] = f.Description
+	}
+	switch f.Type {
+	case store.FieldInteger:
+		m["type"] = "integer"
+	case store.FieldReal:
+		m["type"] = "number"
+	case store.FieldBoolean:
+		m["type"] = "boolean"
+	case store.FieldDate:
+		m["type"], m["format"] = "string", "date"
+	case store.FieldDateTime:
+		m["type"], m["format"] = "string", "date-time"
+	default:
+		m["type"] = "string"
+	}
+	return m
+}
+
+// download is a file format a dataset can be downloaded in, at /datasets/{id}{Suffix}.
+type download struct{ Suffix, MIME, Title string }
+
+var downloads = []download{
+	{".geojson", "application/geo+json", "GeoJSON"},
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
