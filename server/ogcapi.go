@@ -185,6 +185,8 @@ func (s *Server) collectionJSON(c echo.Context, d store.Dataset) map[string]any 
 		{Href: b + "/items?f=json", Rel: "items", Type: "application/geo+json", Title: "features"},
 		{Href: b + "/items?f=html", Rel: "items", Type: "text/html", Title: "features (HTML)"},
 		{Href: b + "/queryables", Rel: "http://www.opengis.net/def/rel/ogc/1.0/queryables", Type: "application/schema+json", Title: "queryables"},
+		// GDAL's OAPIF driver (QGIS) takes the field types from this schema instead of guessing from a page.
+		{Href: b + "/queryables", Rel: "describedby", Type: "application/schema+json", Title: "schema of the features"},
 	}
 	for _, dl := range downloads {
 		links = append(links, link{Href: s.baseURL(c) + "/datasets/" + d.ID + dl.Suffix, Rel: "enclosure", Type: dl.MIME, Title: dl.Title})
