@@ -11,7 +11,6 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 
-	"github.com/patrimap/patrimap/encode"
 	"github.com/patrimap/patrimap/store"
 )
 
@@ -57,15 +56,15 @@ func (s *Server) listDatasets(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"datasets": out})
 }
 
-// dataset answers /datasets/{id} (metadata) and /datasets/{id}.geojson (the features).
+// dataset answers /datasets/{id} (metadata) and /datasets/{id}.{geojson,csv,kml,gpkg,sqlite} (downloads).
 func (s *Server) dataset(c echo.Context) error {
 	id := c.Param("id")
-	switch {
-	case strings.HasSuffix(id, ".geojson"):
-		return s.datasetGeoJSON(c, strings.TrimSuffix(id, ".geojson"))
-	case strings.HasSuffix(id, ".json"):
-		id = strings.TrimSuffix(id, ".json")
+	for _, dl := range downloads {
+		if strings.HasSuffix(id, dl.Suffix) {
+			return s.download(c, strings.TrimSuffix(id, dl.Suffix), dl)
+		}
 	}
+	id = strings.TrimSuffix(id, ".json")
 	if err := store.ValidateID(id); err != nil {
 		return echo.NewHTTPError(http.StatusNotFound, err.Error())
 	}
@@ -99,55 +98,6 @@ func notModified(c echo.Context, d store.Dataset) bool {
 		return !d.ImportedAt.Truncate(time.Second).After(ims)
 	}
 	return false
-}
-
-func (s *Server) datasetGeoJSON(c echo.Context, id string) error {
-	if err := store.ValidateID(id); err != nil {
-		return echo.NewHTTPError(http.StatusNotFound, err.Error())
-	}
-	var q store.Query
-	if raw := c.QueryParam("bbox"); raw != "" {
-		b, err := parseBBox(raw, false)
-		if err != nil {
-			return badRequest(err.Error())
-		}
-		q.BBox = &b
-	}
-	ctx := c.Request().Context()
-	snap, err := s.store.Snapshot(ctx)
-	if err != nil {
-		return err
-	}
-	defer snap.Close()
-	d, err := snap.Dataset(ctx, id)
-	if err != nil {
-		return err
-	}
-	if notModified(c, d) {
-		return c.NoContent(http.StatusNotModified)
-	}
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, "application/geo+json")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.geojson"`, d.ID))
-	c.Response().WriteHeader(http.StatusOK)
-	if c.Request().Method == http.MethodHead {
-		return nil
-	}
-	w := encode.NewGeoJSONWriter(c.Response(), d.Fields)
-	if err := w.Begin(d.ID); err != nil {
-		return nil // the client went away
-	}
-	err = snap.Features(ctx, d, q, func(f *store.Feature) error { return w.Write(f) })
-	if err == nil {
-		err = w.End()
-	}
-	if err != nil {
-		// The status is sent: cut the connection so that the client sees a truncated, invalid document rather
-		// than a valid one with features missing.
-		s.log.Error("geojson stream failed", "dataset", d.ID, "written", w.Count(), "error", err)
-		panic(http.ErrAbortHandler)
-	}
-	return nil
 }
 
 // parseBBox reads west,south,east,north in WGS84 degrees (a 6-number 3D box is accepted, its heights ignored);

@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/patrimap/patrimap/encode"
 	"github.com/patrimap/patrimap/store"
 )
 
@@ -332,6 +333,10 @@ type download struct{ Suffix, MIME, Title string }
 
 var downloads = []download{
 	{".geojson", "application/geo+json", "GeoJSON"},
+	{".csv", encode.CSVContentType, "CSV (WKT geometry)"},
+	{".kml", encode.KMLContentType, "KML"},
+	{".gpkg", "application/geopackage+sqlite3", "GeoPackage"},
+	{".sqlite", "application/vnd.sqlite3", "SpatiaLite"},
 }
 
 func sortedKeys(m map[string]bool) []string {

@@ -5,12 +5,16 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -21,17 +25,22 @@ import (
 
 // Server is patrimap's HTTP front.
 type Server struct {
-	store  *store.Store
-	log    *slog.Logger
-	static fs.FS
-	echo   *echo.Echo
+	store   *store.Store
+	log     *slog.Logger
+	static  fs.FS
+	echo    *echo.Echo
+	exports *exports
 }
 
 // New builds the server's routes over st. static holds the web pages (index.html at its root).
 func New(st *store.Store, log *slog.Logger, static fs.FS) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	s := &Server{store: st, log: log, static: static, echo: e}
+	s := &Server{store: st, log: log, static: static, echo: e,
+		exports: &exports{dir: exportDir(st.Path())}}
+	if err := os.MkdirAll(s.exports.dir, 0o755); err != nil {
+		log.Warn("no folder for GeoPackage/SpatiaLite downloads", "error", err)
+	}
 	e.HTTPErrorHandler = s.handleError
 	e.JSONSerializer = jsonSerializer{}
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
@@ -147,4 +156,15 @@ func (jsonSerializer) Serialize(c echo.Context, i any, indent string) error {
 		enc.SetIndent("", indent)
 	}
 	return enc.Encode(i)
+}
+
+// exportDir is where the GeoPackage and SpatiaLite downloads of a database are cached: one folder per
+// database file, under the system's temporary folder.
+func exportDir(db string) string {
+	abs, err := filepath.Abs(db)
+	if err != nil {
+		abs = db
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return filepath.Join(os.TempDir(), "patrimap-exports", hex.EncodeToString(sum[:8]))
 }
