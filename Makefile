@@ -13,9 +13,9 @@ STATICCHECK_VERSION ?= v0.8.2
 
 # Debian packages: what running patrimap needs, and what its tests check it with.
 RUN_DEBS  := libsqlite3-mod-spatialite gcc libc6-dev
-TEST_DEBS := $(RUN_DEBS) gdal-bin spatialite-bin time
+TEST_DEBS := $(RUN_DEBS) gdal-bin spatialite-bin time chromium
 
-.PHONY: help demo build test lint bench deps test-deps go-toolchain clean
+.PHONY: help demo build test lint bench deps test-deps node-deps go-toolchain clean
 
 help:
 	@echo "make demo   build, import the bundled samples (testdata/) and serve the map on http://localhost:8080"
@@ -28,6 +28,12 @@ deps: go-toolchain
 
 test-deps: go-toolchain
 	@$(call install_debs,$(TEST_DEBS))
+	@$(MAKE) --no-print-directory node-deps
+
+## node-deps: Node.js (Debian's, when the machine has none) and the npm packages the browser tests use.
+node-deps:
+	@if ! command -v npm >/dev/null 2>&1; then $(call install_debs,nodejs npm); fi
+	@if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then npm ci --no-audit --no-fund; touch node_modules; fi
 
 define install_debs
 missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
