@@ -100,6 +100,16 @@ var ErrBadQuery = errors.New("bad query")
 // Features streams the features of d matching q to each, in fid order. The Feature passed to each is reused
 // between calls: copy what must outlive the call.
 func (sn *Snapshot) Features(ctx context.Context, d Dataset, q Query, each func(*Feature) error) error {
+	if q.Offset > 0 && q.AfterFID == 0 && q.FID == 0 && len(q.Sort) == 0 && q.BBox == nil && len(q.Equals) == 0 && q.Filter == nil {
+		// Deep pages of a whole layer: when fids run 1..N without gaps (an import writes them so, unless a
+		// territory cut some out), the n-th feature is fid n and the page starts by the index, not by
+		// stepping over Offset rows.
+		var maxFID sql.NullInt64
+		err := sn.tx.QueryRowContext(ctx, `SELECT max(fid) FROM `+quoteIdent(d.Table)).Scan(&maxFID)
+		if err == nil && maxFID.Valid && maxFID.Int64 == d.FeatureCount {
+			q.AfterFID, q.Offset = int64(q.Offset), 0
+		}
+	}
 	sqlText, args, err := featureSQL(d, q)
 	if err != nil {
 		return err
