@@ -88,8 +88,10 @@ lint:
 	staticcheck ./...
 
 bench: test-deps
+	@$(call install_debs,wrk)
 	$(GO) test -run '^$$' -bench . -benchtime 1x -count 5 ./bench/
 	bench/inpn.sh
+	bench/ogcapi.sh
 
 clean:
 	rm -rf bin $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
