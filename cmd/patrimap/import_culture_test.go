@@ -91,6 +91,11 @@ func TestImportCultureRealFiles(t *testing.T) {
 		{"musees", "musees-vexfrow-bom-extract.csv", "musees-bom", "Ministère de la Culture – Muséofile", 16, 16},
 		{"jardins", "jardins-tortuecookie-extract.csv", "jardins", "Ministère de la Culture", 18, 18},
 		{"acr", "acr-vexfrow-extract.csv", "acr", "Ministère de la Culture", 48, 47},
+		// The complete national files (rows counted independently with a CSV reader).
+		{"acr", "acr-vexfrow-full.csv", "acr-full", "Ministère de la Culture", 1660, 1494},
+		{"jardins", "jardins-tortuecookie-full.csv", "jardins-full", "Ministère de la Culture", 469, 469},
+		{"musees", "musees-vexfrow-full.csv", "musees-vexfrow-full", "Ministère de la Culture – Muséofile", 1222, 1222},
+		{"musees", "musees-victorianed-full.csv", "musees-victorianed-full", "Ministère de la Culture – Muséofile", 1222, 1222},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
