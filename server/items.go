@@ -260,19 +260,11 @@ func datetimeFilter(d store.Dataset, raw string) (store.Expr, error) {
 // items answers /collections/{id}/items: a page of features, as GeoJSON or HTML.
 func (s *Server) items(c echo.Context) error {
 	ctx := c.Request().Context()
-	sn, err := s.store.Snapshot(ctx)
+	sn, d, format, err := s.openCollection(c)
 	if err != nil {
 		return err
 	}
 	defer sn.Close()
-	d, err := s.collection(c, sn)
-	if err != nil {
-		return err
-	}
-	format, err := negotiate(c)
-	if err != nil {
-		return err
-	}
 	r, err := s.parseItems(c, sn, d)
 	if err != nil {
 		return err
@@ -328,19 +320,11 @@ func (s *Server) items(c echo.Context) error {
 // item answers /collections/{id}/items/{featureId}.
 func (s *Server) item(c echo.Context) error {
 	ctx := c.Request().Context()
-	sn, err := s.store.Snapshot(ctx)
+	sn, d, format, err := s.openCollection(c)
 	if err != nil {
 		return err
 	}
 	defer sn.Close()
-	d, err := s.collection(c, sn)
-	if err != nil {
-		return err
-	}
-	format, err := negotiate(c)
-	if err != nil {
-		return err
-	}
 	fid, err := strconv.ParseInt(c.Param("featureId"), 10, 64)
 	if err != nil || fid < 1 {
 		return echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("collection %s has no feature %q: feature ids are the numbers the items give", d.ID, c.Param("featureId")))

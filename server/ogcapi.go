@@ -90,6 +90,25 @@ func (s *Server) baseURL(c echo.Context) string {
 	return scheme + "://" + host
 }
 
+// openCollection is the start of every /collections/{id} handler: a read snapshot (the caller closes it), the
+// collection as of that snapshot, and the format asked for.
+func (s *Server) openCollection(c echo.Context) (*store.Snapshot, store.Dataset, string, error) {
+	format, err := negotiate(c)
+	if err != nil {
+		return nil, store.Dataset{}, "", err
+	}
+	sn, err := s.store.Snapshot(c.Request().Context())
+	if err != nil {
+		return nil, store.Dataset{}, "", err
+	}
+	d, err := s.collection(c, sn)
+	if err != nil {
+		sn.Close()
+		return nil, store.Dataset{}, "", err
+	}
+	return sn, d, format, nil
+}
+
 // collection reads the :id collection from the snapshot.
 func (s *Server) collection(c echo.Context, sn *store.Snapshot) (store.Dataset, error) {
 	id := c.Param("id")
@@ -249,19 +268,11 @@ func (s *Server) collections(c echo.Context) error {
 }
 
 func (s *Server) collectionPage(c echo.Context) error {
-	sn, err := s.store.Snapshot(c.Request().Context())
+	sn, d, format, err := s.openCollection(c)
 	if err != nil {
 		return err
 	}
 	defer sn.Close()
-	d, err := s.collection(c, sn)
-	if err != nil {
-		return err
-	}
-	format, err := negotiate(c)
-	if err != nil {
-		return err
-	}
 	if notModifiedAs(c, d, format) {
 		return c.NoContent(http.StatusNotModified)
 	}
@@ -273,19 +284,11 @@ func (s *Server) collectionPage(c echo.Context) error {
 
 // queryables answers /collections/{id}/queryables: the properties a filter may use, as JSON Schema.
 func (s *Server) queryables(c echo.Context) error {
-	sn, err := s.store.Snapshot(c.Request().Context())
+	sn, d, format, err := s.openCollection(c)
 	if err != nil {
 		return err
 	}
 	defer sn.Close()
-	d, err := s.collection(c, sn)
-	if err != nil {
-		return err
-	}
-	format, err := negotiate(c)
-	if err != nil {
-		return err
-	}
 	if notModifiedAs(c, d, format) {
 		return c.NoContent(http.StatusNotModified)
 	}

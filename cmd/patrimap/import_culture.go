@@ -104,36 +104,12 @@ func runImportCulture(ctx context.Context, e *env, args []string) error {
 // cultureTerritory resolves --territory offline, from the embedded list of communes: the rows carry their
 // communes' INSEE codes, so no boundary is needed. --within and --bbox place rows by position.
 func cultureTerritory(tf territoryFlags, ref *territory.Reference) (*territory.Territory, error) {
-	n := 0
-	for _, s := range []string{tf.spec, tf.within, tf.bbox} {
-		if s != "" {
-			n++
-		}
-	}
-	switch {
-	case n == 0:
-		return nil, nil
-	case n > 1:
-		return nil, usageError{errors.New("give one of --territory, --within and --bbox")}
-	case tf.within != "":
-		return territory.FromFile(tf.within)
-	case tf.bbox != "":
-		t, err := territory.FromBBox(tf.bbox)
-		if err != nil {
-			return nil, usageError{err}
-		}
-		if t.Boundary == nil {
+	t, done, err := tf.local()
+	if done || err != nil {
+		if t != nil && t.Boundary == nil {
 			t.Boundary = t.BBox.ToPolygon()
 		}
-		return t, nil
+		return t, err
 	}
-	spec, err := territory.ParseSpec(tf.spec)
-	if err != nil {
-		return nil, usageError{err}
-	}
-	t, err := ref.Communes(spec)
-	if err != nil {
-		return nil, usageError{err}
-	}
-	return t, nil
+	return tf.communes(ref)
 }

@@ -31,8 +31,9 @@ func (t *territoryFlags) register(fs interface {
 	fs.StringVar(&t.bbox, "bbox", "", "keep what intersects west,south,east,north (WGS84 degrees)")
 }
 
-// resolve returns the territory with its boundary, or nil when none was asked for.
-func (t *territoryFlags) resolve(ctx context.Context, st *store.Store) (*territory.Territory, error) {
+// local resolves what needs neither the network nor the reference lists: nothing asked (nil), --within and
+// --bbox. done is false when --territory is to be resolved.
+func (t *territoryFlags) local() (terr *territory.Territory, done bool, err error) {
 	n := 0
 	for _, s := range []string{t.spec, t.within, t.bbox} {
 		if s != "" {
@@ -41,27 +42,46 @@ func (t *territoryFlags) resolve(ctx context.Context, st *store.Store) (*territo
 	}
 	switch {
 	case n == 0:
-		return nil, nil
+		return nil, true, nil
 	case n > 1:
-		return nil, usageError{errors.New("give one of --territory, --within and --bbox")}
+		return nil, true, usageError{errors.New("give one of --territory, --within and --bbox")}
 	case t.within != "":
-		return territory.FromFile(t.within)
+		terr, err = territory.FromFile(t.within)
+		return terr, true, err
 	case t.bbox != "":
-		tt, err := territory.FromBBox(t.bbox)
+		terr, err = territory.FromBBox(t.bbox)
 		if err != nil {
-			return nil, usageError{err}
+			return nil, true, usageError{err}
 		}
-		return tt, nil
+		return terr, true, nil
+	}
+	return nil, false, nil
+}
+
+// communes resolves --territory to its communes, from the embedded official lists (no network).
+func (t *territoryFlags) communes(ref *territory.Reference) (*territory.Territory, error) {
+	spec, err := territory.ParseSpec(t.spec)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	terr, err := ref.Communes(spec)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return terr, nil
+}
+
+// resolve returns the territory with its boundary, or nil when none was asked for. A --territory boundary
+// comes from the geo API once, then from the store's cache.
+func (t *territoryFlags) resolve(ctx context.Context, st *store.Store) (*territory.Territory, error) {
+	if terr, done, err := t.local(); done || err != nil {
+		return terr, err
 	}
 	ref, err := territory.LoadReference()
 	if err != nil {
 		return nil, err
 	}
-	spec, err := territory.ParseSpec(t.spec)
-	if err != nil {
-		return nil, usageError{err}
-	}
-	tt, err := ref.Communes(spec)
+	tt, err := t.communes(ref)
 	if err != nil {
 		return nil, err
 	}
