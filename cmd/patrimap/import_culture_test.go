@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -204,5 +207,32 @@ func TestImportCultureBadInput(t *testing.T) {
 		if err == nil || !strings.Contains(out+err.Error(), tt.want) || exitCode(err) != tt.code {
 			t.Errorf("%v: exit %d, %v\n%s\nwant exit %d and %q", tt.args, exitCode(err), err, out, tt.code, tt.want)
 		}
+	}
+}
+
+// --url downloads the export first, as data.culture.gouv.fr serves it (the file name comes from the path, the
+// source URL is kept in the catalogue).
+func TestImportCultureFromURL(t *testing.T) {
+	csvBytes, err := os.ReadFile("../../testdata/culture/musees-vexfrow-bom-extract.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api/explore/v2.1/catalog/datasets/musees/exports/csv" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Write(csvBytes)
+	}))
+	defer srv.Close()
+	db := filepath.Join(t.TempDir(), "u.db")
+	url := srv.URL + "/api/explore/v2.1/catalog/datasets/musees/exports/csv?delimiter=%3B"
+	if out, err := patrimap(t, "import", "culture", "--list", "musees", "--url", url, "--db", db); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	d := datasetsIn(t, db)["musees"]
+	if d.FeatureCount != 16 || d.Source.URL != url {
+		t.Errorf("musees from --url: %d features, source %+v", d.FeatureCount, d.Source)
 	}
 }
