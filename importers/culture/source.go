@@ -85,7 +85,12 @@ func Open(path string, list List) (*File, error) {
 func (f *File) Format() string { return f.table.format }
 
 // Rows is the number of records in the file (blank ones excepted).
-func (f *File) Rows() int { return len(f.table.rows) }
+func (f *File) Rows() int {
+	if f.table.rows != nil {
+		return len(f.table.rows)
+	}
+	return f.table.csvRows
+}
 
 // Columns are the header of the file, as written.
 func (f *File) Columns() []string { return f.table.columns }
@@ -167,14 +172,19 @@ func (s *Source) Records(ctx context.Context, rep *importers.Report, emit func(i
 	pl := newPlaces(ref)
 	count := &normaliser{file: f, places: pl, rep: &importers.Report{}, seen: map[string]string{}}
 	shared := map[string]int{}
-	for i := range t.rows {
-		if i%1024 == 0 && ctx.Err() != nil {
+	i := 0
+	err := t.each(func(r *row) error {
+		if i++; i%1024 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		e := count.normalise(&t.rows[i])
+		e := count.normalise(r)
 		if e.pos != nil && len(e.codes) > 0 {
 			shared[pointKey(*e.pos, e.codes[0])]++
 		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	var member map[string]bool
 	if s.Territory != nil {
@@ -184,11 +194,12 @@ func (s *Source) Records(ctx context.Context, rep *importers.Report, emit func(i
 		}
 	}
 	n := &normaliser{file: f, places: pl, rep: rep, seen: map[string]string{}}
-	for i := range t.rows {
-		if i%1024 == 0 && ctx.Err() != nil {
+	i = 0
+	return t.each(func(r *row) error {
+		if i++; i%1024 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		e := n.normalise(&t.rows[i])
+		e := n.normalise(r)
 		if e.pos != nil {
 			if len(e.codes) > 0 && shared[pointKey(*e.pos, e.codes[0])] >= SharedPositionThreshold {
 				e.props[e.precisAt].Value = "commune"
@@ -200,17 +211,14 @@ func (s *Source) Records(ctx context.Context, rep *importers.Report, emit func(i
 		if s.Territory != nil && !s.inTerritory(&e, member, ref) {
 			rep.Read++
 			rep.Skip("outside the territory", e.ref)
-			continue
+			return nil
 		}
 		rec := importers.Record{Ref: e.ref, Properties: e.props}
 		if e.pos != nil {
 			rec.Geometry = *e.pos
 		}
-		if err := emit(rec); err != nil {
-			return err
-		}
-	}
-	return nil
+		return emit(rec)
+	})
 }
 
 func pointKey(p orb.Point, insee string) string {

@@ -1,6 +1,7 @@
 package culture
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
@@ -16,14 +17,19 @@ import (
 	"github.com/patrimap/patrimap/importers"
 )
 
-// table is a file read into memory: its header and its rows of text cells, whatever the format.
+// table is an export's header and its rows of text cells, whatever the format. A CSV file (the national
+// lists: tens of MB) is streamed from disk at each pass, one row in memory at a time; a JSON export is held.
 type table struct {
 	name     string // file name, for messages
+	path     string
 	format   string // "CSV (;)", "JSON", "GeoJSON"
 	encoding string // "" for UTF-8; what was converted otherwise
 	bom      bool
+	cp1252   bool // the file is Windows-1252: converted as it is read
+	sep      rune // CSV separator
 	columns  []string
-	rows     []row
+	rows     []row // JSON only
+	csvRows  int   // CSV rows with a value, counted when the file is opened
 	// empty counts the rows with no value at all, skipped by the reader (blank lines and separators only).
 	empty []string
 }
@@ -36,36 +42,158 @@ type row struct {
 	point *[2]float64
 }
 
-// readTable reads a CSV, JSON or GeoJSON export.
+// readTable opens a CSV, JSON or GeoJSON export: it reads the header and checks every row once, keeping
+// only the JSON rows (CSV rows are read again, streamed, by each).
 func readTable(path string) (*table, error) {
-	data, err := os.ReadFile(path)
+	t := &table{name: filepath.Base(path), path: path}
+	utf8OK, err := isUTF8File(path)
 	if err != nil {
 		return nil, err
 	}
-	t := &table{name: filepath.Base(path)}
-	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
-		data, t.bom = data[3:], true
-	}
-	var text string
-	if utf8.Valid(data) {
-		text = string(data)
-	} else {
+	t.cp1252 = !utf8OK
+	if t.cp1252 {
 		// The 2013 data.gouv.fr exports are in Windows-1252.
-		text, t.encoding = decodeCP1252(data), "Windows-1252, converted to UTF-8"
+		t.encoding = "Windows-1252, converted to UTF-8"
 	}
-	start := strings.TrimLeft(text, " \t\r\n")
-	if start == "" {
+	r, err := t.open()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	br := bufio.NewReaderSize(r, 64<<10)
+	start, err := firstByte(br)
+	if err != nil {
 		return nil, fmt.Errorf("%w: culture: %s: the file is empty", importers.ErrBadInput, t.name)
 	}
-	if start[0] == '[' || start[0] == '{' {
-		err = t.readJSON([]byte(start))
-	} else {
-		err = t.readCSV(text)
+	if start == '[' || start == '{' {
+		data, err := io.ReadAll(br)
+		if err != nil {
+			return nil, err
+		}
+		err = t.readJSON(bytes.TrimLeft(data, " \t\r\n"))
+		return t, err
 	}
+	head, _ := br.Peek(64 << 10)
+	t.sep = sniffSeparator(string(head))
+	t.format = "CSV (" + map[rune]string{';': ";", ',': ",", '|': "|", '\t': "tab"}[t.sep] + " separated)"
+	err = t.readCSV(br, func(*row) error { t.csvRows++; return nil }, true)
+	return t, err
+}
+
+// open returns the file's text as UTF-8, without its byte-order mark.
+func (t *table) open() (io.ReadCloser, error) {
+	f, err := os.Open(t.path)
 	if err != nil {
 		return nil, err
 	}
-	return t, nil
+	br := bufio.NewReaderSize(f, 64<<10)
+	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
+		br.Discard(3)
+		t.bom = true
+	}
+	var r io.Reader = br
+	if t.cp1252 {
+		r = &cp1252Reader{r: br}
+	}
+	return struct {
+		io.Reader
+		io.Closer
+	}{r, f}, nil
+}
+
+// each calls fn with every row that has a value, in file order.
+func (t *table) each(fn func(*row) error) error {
+	if t.format == "JSON" || t.format == "GeoJSON" {
+		for i := range t.rows {
+			if err := fn(&t.rows[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	r, err := t.open()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	return t.readCSV(r, fn, false)
+}
+
+// isUTF8File tells whether the whole file is valid UTF-8, reading it in chunks.
+func isUTF8File(path string) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	buf := make([]byte, 256<<10)
+	carry := 0
+	for {
+		n, err := f.Read(buf[carry:])
+		n += carry
+		// Keep an incomplete rune at the end of the chunk for the next one.
+		end := n
+		for k := 1; k <= 3 && end-k >= 0; k++ {
+			if b := buf[end-k]; b >= 0xC0 {
+				if !utf8.FullRune(buf[end-k : n]) {
+					end -= k
+				}
+				break
+			} else if b < 0x80 {
+				break
+			}
+		}
+		if err == io.EOF {
+			end = n
+		}
+		if !utf8.Valid(buf[:end]) {
+			return false, nil
+		}
+		carry = copy(buf, buf[end:n])
+		if err == io.EOF {
+			return true, nil
+		}
+		if err != nil {
+			return false, err
+		}
+	}
+}
+
+// firstByte is the first byte that is not white space, left unread.
+func firstByte(br *bufio.Reader) (byte, error) {
+	for {
+		b, err := br.ReadByte()
+		if err != nil {
+			return 0, err
+		}
+		if b != ' ' && b != '\t' && b != '\r' && b != '\n' {
+			return b, br.UnreadByte()
+		}
+	}
+}
+
+// cp1252Reader converts Windows-1252 to UTF-8 as it is read; every byte maps on its own, so chunks can be
+// converted independently.
+type cp1252Reader struct {
+	r       io.Reader
+	in      []byte
+	pending string // converted text that did not fit in the caller's buffer
+}
+
+func (c *cp1252Reader) Read(p []byte) (int, error) {
+	if c.pending == "" {
+		if c.in == nil {
+			c.in = make([]byte, 32<<10)
+		}
+		n, err := c.r.Read(c.in)
+		c.pending = decodeCP1252(c.in[:n])
+		if n == 0 {
+			return 0, err
+		}
+	}
+	n := copy(p, c.pending)
+	c.pending = c.pending[n:]
+	return n, nil
 }
 
 // sniffSeparator picks ';', ',', '|' or tab: the one that occurs most in the header line, outside quotes.
@@ -93,33 +221,38 @@ func sniffSeparator(text string) rune {
 	return best
 }
 
-func (t *table) readCSV(text string) error {
-	sep := sniffSeparator(text)
-	t.format = "CSV (" + map[rune]string{';': ";", ',': ",", '|': "|", '\t': "tab"}[sep] + " separated)"
-	r := csv.NewReader(strings.NewReader(text))
-	r.Comma, r.LazyQuotes, r.FieldsPerRecord, r.ReuseRecord = sep, true, -1, false
-	header, err := r.Read()
+// readCSV reads the CSV text of r: its header (into t.columns when check is set), then fn for every row with a
+// value; check also notes the empty rows and stops at the first malformed line with its number.
+func (t *table) readCSV(r io.Reader, fn func(*row) error, check bool) error {
+	cr := csv.NewReader(r)
+	cr.Comma, cr.LazyQuotes, cr.FieldsPerRecord, cr.ReuseRecord = t.sep, true, -1, false
+	header, err := cr.Read()
 	if err != nil {
 		return fmt.Errorf("%w: culture: %s: cannot read the header line: %v", importers.ErrBadInput, t.name, err)
 	}
-	t.columns = header
+	if check {
+		t.columns = header
+	}
 	for {
-		rec, err := r.Read()
+		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
-			break
+			return nil
 		}
-		line, _ := r.FieldPos(0)
+		line, _ := cr.FieldPos(0)
 		if err != nil {
 			return fmt.Errorf("%w: culture: %s: line %d: %v", importers.ErrBadInput, t.name, line, err)
 		}
 		ref := "line " + strconv.Itoa(line)
 		if allEmpty(rec) {
-			t.empty = append(t.empty, ref)
+			if check {
+				t.empty = append(t.empty, ref)
+			}
 			continue
 		}
-		t.rows = append(t.rows, row{ref: ref, cells: rec})
+		if err := fn(&row{ref: ref, cells: rec}); err != nil {
+			return err
+		}
 	}
-	return nil
 }
 
 func allEmpty(cells []string) bool {
