@@ -63,6 +63,7 @@ func New(st *store.Store, log *slog.Logger, static fs.FS) *Server {
 	get("/datasets/:id", s.dataset)
 	get("/", s.landing)
 	s.routesOGC(get)
+	s.routesUMap(get)
 	get("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServer(http.FS(static)))))
 	return s
 }

@@ -73,6 +73,7 @@ func commands() []command {
 	return []command{
 		{"import", "import a source into a dataset (geojson)", runImport},
 		{"datasets", "list the datasets in the store", runDatasets},
+		{"export", "export datasets for other tools (umap: a uMap full map backup)", runExport},
 		{"serve", "serve the datasets over HTTP with the web map", runServe},
 		{"version", "print the version", func(_ context.Context, e *env, _ []string) error {
 			fmt.Fprintln(e.stdout, "patrimap", version)
