@@ -4,6 +4,8 @@
 #   docker run -v patrimap-data:/data -v "$PWD/testdata:/in:ro" patrimap import geojson /in/rnn-isere.geojson \
 #     --dataset rnn-isere --producer "INPN – MNHN/PatriNat" --theme natural
 FROM golang:1.26-bookworm AS build
+# zlib's headers: the OSM PBF reader inflates blocks with cgo zlib.
+RUN apt-get update && apt-get install -y --no-install-recommends zlib1g-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download

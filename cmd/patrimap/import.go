@@ -57,7 +57,7 @@ func (d *datasetFlags) check() error {
 
 func runImport(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(e.stderr, "Usage: patrimap import FAMILY ...\n\nFamilies:\n  geojson   a GeoJSON FeatureCollection or newline-delimited GeoJSON file\n  inpn      an INPN natural-heritage layer (shapefile, zip, GeoJSON or the WFS)\n  culture   a Ministère de la Culture list (monuments historiques, musées de France, jardins, ACR, maisons des Illustres)")
+		fmt.Fprintln(e.stderr, "Usage: patrimap import FAMILY ...\n\nFamilies:\n  geojson   a GeoJSON FeatureCollection or newline-delimited GeoJSON file\n  inpn      an INPN natural-heritage layer (shapefile, zip, GeoJSON or the WFS)\n  culture   a Ministère de la Culture list (monuments historiques, musées de France, jardins, ACR, maisons des Illustres)\n  osm       an OpenStreetMap theme (OSM XML/PBF, an Overpass response, a geodatamine export, or Overpass itself)")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return flag.ErrHelp
 		}
@@ -68,10 +68,12 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return runImportGeoJSON(ctx, e, args[1:])
 	case "inpn":
 		return runImportINPN(ctx, e, args[1:])
+	case "osm":
+		return runImportOSM(ctx, e, args[1:])
 	case "culture":
 		return runImportCulture(ctx, e, args[1:])
 	}
-	return usageError{fmt.Errorf("import: unknown source family %q (known: geojson, inpn, culture)", args[0])}
+	return usageError{fmt.Errorf("import: unknown source family %q (known: geojson, inpn, culture, osm)", args[0])}
 }
 
 func runImportGeoJSON(ctx context.Context, e *env, args []string) error {

@@ -74,6 +74,7 @@ func commands() []command {
 		{"import", "import a source into a dataset (geojson)", runImport},
 		{"datasets", "list the datasets in the store", runDatasets},
 		{"export", "export datasets for other tools (umap: a uMap full map backup)", runExport},
+		{"check", "cross-check datasets (merimee-osm: Mérimée against OSM's ref:mhs)", runCheck},
 		{"serve", "serve the datasets over HTTP with the web map", runServe},
 		{"version", "print the version", func(_ context.Context, e *env, _ []string) error {
 			fmt.Fprintln(e.stdout, "patrimap", version)
