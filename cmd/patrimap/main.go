@@ -75,6 +75,7 @@ func commands() []command {
 		{"datasets", "list the datasets in the store", runDatasets},
 		{"export", "export datasets for other tools (umap: a uMap full map backup)", runExport},
 		{"check", "cross-check datasets (merimee-osm: Mérimée against OSM's ref:mhs)", runCheck},
+		{"tiles", "export vector tiles of datasets to an MBTiles file (tiles export)", runTiles},
 		{"serve", "serve the datasets over HTTP with the web map", runServe},
 		{"version", "print the version", func(_ context.Context, e *env, _ []string) error {
 			fmt.Fprintln(e.stdout, "patrimap", version)

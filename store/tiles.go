@@ -1,0 +1,112 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+)
+
+// TileFeatures streams the features of d whose bounding box intersects bbox (WGS84) to each, in fid order,
+// reading only the geometry and the named columns (Feature.Values aligned with cols; unknown names are an
+// ErrBadQuery). It is the vector-tile query: candidates come from the R*Tree index alone, without the exact
+// ST_Intersects test of Features, because the tile encoder clips every geometry to its tile anyway and a
+// feature whose box touches the tile but not its shape simply clips to nothing. The Feature passed to each is
+// reused between calls.
+func (sn *Snapshot) TileFeatures(ctx context.Context, d Dataset, bbox orb.Bound, cols []string, each func(*Feature) error) error {
+	if d.GeometryType == "" {
+		return nil
+	}
+	fields, err := selectFields(d, cols)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString(`SELECT t.fid, AsBinary(t.geom)`)
+	for _, f := range fields {
+		b.WriteString(", ")
+		switch f.Type {
+		case FieldDate, FieldDateTime:
+			b.WriteString("CAST(t." + quoteIdent(f.Name) + " AS TEXT)")
+		default:
+			b.WriteString("t." + quoteIdent(f.Name))
+		}
+	}
+	b.WriteString(` FROM ` + quoteIdent("idx_"+d.Table+"_geom") + ` AS i JOIN ` + quoteIdent(d.Table) +
+		` AS t ON t.fid = i.pkid WHERE i.xmin <= ? AND i.xmax >= ? AND i.ymin <= ? AND i.ymax >= ? ORDER BY t.fid`)
+	rows, err := sn.tx.QueryContext(ctx, b.String(), bbox.Max[0], bbox.Min[0], bbox.Max[1], bbox.Min[1])
+	if err != nil {
+		return fmt.Errorf("dataset %s: tile query: %w", d.ID, err)
+	}
+	defer rows.Close()
+	var (
+		f    Feature
+		blob []byte
+		vals = make([]any, len(fields))
+		dest = make([]any, len(fields)+2)
+	)
+	dest[0], dest[1] = &f.FID, &blob
+	for i := range vals {
+		dest[i+2] = &vals[i]
+	}
+	f.Values = vals
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return fmt.Errorf("dataset %s: read row: %w", d.ID, err)
+		}
+		if blob == nil {
+			continue
+		}
+		g, err := wkb.Unmarshal(blob)
+		if err != nil {
+			return fmt.Errorf("dataset %s: feature %d: geometry: %w", d.ID, f.FID, err)
+		}
+		f.Geometry = g
+		for i, v := range vals {
+			if bs, ok := v.([]byte); ok {
+				vals[i] = string(bs)
+			}
+		}
+		if err := each(&f); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("dataset %s: read rows: %w", d.ID, err)
+	}
+	return nil
+}
+
+// RepairPolygons makes an invalid (multi)polygon valid with GEOS (ST_Buffer(g, 0)), for the tile encoder's
+// last resort: coordinates are whatever plane g is in (tile pixels), no SRID is involved. It returns nil when
+// nothing of the polygon is left.
+func (s *Store) RepairPolygons(ctx context.Context, g orb.Geometry) (orb.Geometry, error) {
+	blob, err := wkb.Marshal(g)
+	if err != nil {
+		return nil, err
+	}
+	var out []byte
+	if err := s.compute.QueryRowContext(ctx, `SELECT AsBinary(ST_Buffer(GeomFromWKB(?), 0))`, blob).Scan(&out); err != nil {
+		return nil, fmt.Errorf("repair polygon: %w", err)
+	}
+	if out == nil {
+		return nil, nil
+	}
+	return wkb.Unmarshal(out)
+}
+
+// ValidGeometry says whether GEOS finds g valid (ST_IsValid), in whatever plane g is in.
+func (s *Store) ValidGeometry(ctx context.Context, g orb.Geometry) (bool, error) {
+	blob, err := wkb.Marshal(g)
+	if err != nil {
+		return false, err
+	}
+	var ok sql.NullInt64
+	if err := s.compute.QueryRowContext(ctx, `SELECT ST_IsValid(GeomFromWKB(?))`, blob).Scan(&ok); err != nil {
+		return false, fmt.Errorf("validity check: %w", err)
+	}
+	return ok.Valid && ok.Int64 == 1, nil
+}

@@ -1,0 +1,431 @@
+package tiles
+
+import (
+	"math"
+	"sort"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/clip"
+	"github.com/paulmach/orb/simplify"
+)
+
+// Generalisation happens in tile units (0..Extent, y down), after projection, so that every rule reads in
+// pixels whatever the zoom: a 4096-unit tile is drawn 512 px wide by MapLibre (8 units a pixel) and 256 px wide
+// by Leaflet-style clients (16 units a pixel).
+//
+// The rules, per feature:
+//
+//   - Polygons are clipped to the buffered tile, simplified with Douglas-Peucker at the zoom's tolerance (none
+//     at the maximum zoom, whose tiles are over-zoomed), snapped to the integer grid, cleaned (repeated points
+//     removed, rings of fewer than 4 points or of no area dropped) and wound as the MVT spec says (exterior
+//     rings clockwise on screen). The result is checked (no ring crosses or touches itself or another ring, every
+//     hole starts inside its shell); when the check fails the polygon is redone with a quarter of the tolerance,
+//     then without simplification, then repaired by GEOS (ST_Buffer(g, 0)), so simplification never ships a
+//     broken polygon.
+//   - A site never vanishes: the parts of a (multi)polygon smaller than MinSize in both directions are dropped,
+//     and when nothing of the site is left (all of it tiny, or collapsed by simplification), the site becomes a
+//     MinSize square centred on its largest part. A square rather than a point keeps every layer polygonal:
+//     a MapLibre "fill" style, QGIS's layer per geometry type and the TileJSON geometry stay the same at every
+//     zoom, and the site shows as a one-pixel dot (two on MapLibre's 512-px tiles).
+//   - Lines are clipped, simplified and snapped; a line shorter than MinSize becomes a MinSize segment.
+//   - Points are kept as they are at the maximum zoom. Below it, points that fall in the same cell of the
+//     thinning grid (twice the tolerance, half a MapLibre pixel at the default) keep only the first one in fid
+//     order: they would be drawn on the same pixel anyway.
+
+// MinSize is the side, in tile units, of the square a site too small to draw becomes (one pixel of a 256-px tile).
+const MinSize = 16
+
+// generaliser holds the rules for one tile at one tolerance.
+type generaliser struct {
+	tol   float64   // Douglas-Peucker tolerance in tile units; 0 keeps every vertex
+	bound orb.Bound // the buffered tile, in tile units
+	// repair is the last resort for a polygon still invalid without simplification; nil skips it.
+	repair func(orb.MultiPolygon) orb.MultiPolygon
+	// valid, when set, confirms with GEOS the polygons that were clipped, simplified or repaired: they can
+	// be left in configurations (a hole touching its shell twice) that the quick check does not see.
+	valid func(orb.MultiPolygon) bool
+	// stats
+	squares, repaired, retried int
+}
+
+// polygons generalises a projected (multi)polygon; nil means nothing of it is in this tile.
+func (g *generaliser) polygons(mp orb.MultiPolygon) orb.Geometry {
+	var (
+		keep    orb.MultiPolygon
+		largest orb.Bound
+		largeA  = -1.0
+	)
+	for _, p := range mp {
+		if len(p) == 0 || len(p[0]) < 4 {
+			continue
+		}
+		b := p[0].Bound()
+		if a := width(b) * height(b); a > largeA || largeA < 0 {
+			largest, largeA = b, a
+		}
+		if width(b) < MinSize && height(b) < MinSize {
+			continue // tiny part: dropped, the site keeps its square if nothing else is left
+		}
+		if !b.Intersects(g.bound) {
+			continue
+		}
+		keep = append(keep, p)
+	}
+	if largeA < 0 {
+		return nil
+	}
+	if len(keep) > 0 {
+		if out := g.fitPolygons(keep); len(out) > 0 {
+			if len(out) == 1 {
+				return out[0]
+			}
+			return out
+		}
+	}
+	// Nothing drawable is left: the site becomes a square on its largest part, in the tile that holds it.
+	c := largest.Center()
+	if !g.bound.Contains(c) {
+		return nil
+	}
+	g.squares++
+	return square(c)
+}
+
+// fitPolygons clips, simplifies and snaps, retrying with less simplification until the result is valid.
+func (g *generaliser) fitPolygons(mp orb.MultiPolygon) orb.MultiPolygon {
+	clipped := make(orb.MultiPolygon, 0, len(mp))
+	for _, p := range mp {
+		if b := p.Bound(); !g.bound.Contains(b.Min) || !g.bound.Contains(b.Max) {
+			p = clip.Polygon(g.bound, p.Clone())
+		}
+		if len(p) > 0 {
+			clipped = append(clipped, p)
+		}
+	}
+	if len(clipped) == 0 {
+		return nil
+	}
+	ok := func(out orb.MultiPolygon, deep bool) bool {
+		if !validPolygons(out) {
+			return false
+		}
+		return !deep || g.valid == nil || len(out) == 0 || g.valid(out)
+	}
+	for _, tol := range []float64{g.tol, g.tol / 4, 0} {
+		out := snapPolygons(clipped, tol)
+		// GEOS confirms: clipping, simplifying and snapping can leave configurations the quick check misses.
+		if ok(out, true) {
+			return out
+		}
+		if tol == 0 {
+			if g.repair == nil {
+				return out
+			}
+			// GEOS makes it valid; its new vertices (where edges met) are snapped to the grid again, which
+			// may break it again: a few rounds settle it.
+			g.repaired++
+			for range 3 {
+				out = snapPolygons(g.repair(out), 0)
+				if ok(out, true) {
+					break
+				}
+			}
+			return out
+		}
+		g.retried++
+	}
+	return nil
+}
+
+// snapPolygons simplifies each ring with Douglas-Peucker at tol, rounds to the integer grid, drops repeated
+// points and rings that collapsed, and winds the rings as MVT wants.
+func snapPolygons(mp orb.MultiPolygon, tol float64) orb.MultiPolygon {
+	out := make(orb.MultiPolygon, 0, len(mp))
+	for _, p := range mp {
+		var q orb.Polygon
+		for i, r := range p {
+			r = snapRing(r, tol)
+			if r == nil {
+				if i == 0 {
+					break // the shell collapsed: so does the polygon
+				}
+				continue
+			}
+			a := ringArea(r)
+			if (i == 0) != (a > 0) {
+				r.Reverse()
+			}
+			q = append(q, r)
+		}
+		if len(q) > 0 {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+func snapRing(r orb.Ring, tol float64) orb.Ring {
+	if tol > 0 && len(r) > 4 {
+		r = simplify.DouglasPeucker(tol).Ring(r.Clone())
+	}
+	out := make(orb.Ring, 0, len(r))
+	for _, pt := range r {
+		pt = orb.Point{math.Round(pt[0]), math.Round(pt[1])}
+		if n := len(out); n > 0 && out[n-1] == pt {
+			continue
+		}
+		out = append(out, pt)
+	}
+	if len(out) > 0 && out[0] != out[len(out)-1] {
+		out = append(out, out[0])
+	}
+	// Spikes (a, b, a) after snapping are zero-width: remove them until none is left.
+	for changed := true; changed && len(out) >= 4; {
+		changed = false
+		for i := 1; i+1 < len(out); i++ {
+			if out[i-1] == out[i+1] {
+				out = append(out[:i], out[i+2:]...)
+				changed = true
+				break
+			}
+		}
+	}
+	if len(out) < 4 || ringArea(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// ringArea is the signed area by the surveyor's formula: positive for a ring clockwise on screen (y down),
+// which is what the MVT spec calls an exterior ring.
+func ringArea(r orb.Ring) float64 {
+	var s float64
+	for i := 0; i+1 < len(r); i++ {
+		s += r[i][0]*r[i+1][1] - r[i+1][0]*r[i][1]
+	}
+	return s / 2
+}
+
+func square(c orb.Point) orb.Polygon {
+	x, y := math.Round(c[0]), math.Round(c[1])
+	h := float64(MinSize / 2)
+	return orb.Polygon{{{x - h, y - h}, {x + h, y - h}, {x + h, y + h}, {x - h, y + h}, {x - h, y - h}}}
+}
+
+// segment is one edge of a ring, for the validity check.
+type segment struct {
+	a, b       orb.Point
+	ring, idx  int // which ring (numbered across the multipolygon) and which edge of it
+	ringLen    int // edges in the ring
+	minX, maxX float64
+}
+
+// validPolygons says whether mp, on the integer grid, is valid enough for every client: rings of at least 4
+// points with an area, no two edges crossing or touching except consecutive edges of a ring at their shared
+// vertex, and every hole starting inside its shell. It is stricter than OGC (a hole touching its shell at one
+// point is refused), which only costs a retry with less simplification.
+func validPolygons(mp orb.MultiPolygon) bool {
+	var segs []segment
+	ring := 0
+	for _, p := range mp {
+		for i, r := range p {
+			if len(r) < 4 || r[0] != r[len(r)-1] || ringArea(r) == 0 {
+				return false
+			}
+			if i > 0 && !inRing(p[0], r[0]) {
+				return false
+			}
+			n := len(r) - 1
+			for j := 0; j < n; j++ {
+				a, b := r[j], r[j+1]
+				segs = append(segs, segment{a: a, b: b, ring: ring, idx: j, ringLen: n, minX: math.Min(a[0], b[0]), maxX: math.Max(a[0], b[0])})
+			}
+			ring++
+		}
+	}
+	sort.Slice(segs, func(i, j int) bool { return segs[i].minX < segs[j].minX })
+	for i := range segs {
+		s := &segs[i]
+		for j := i + 1; j < len(segs) && segs[j].minX <= s.maxX; j++ {
+			t := &segs[j]
+			if s.ring == t.ring {
+				d := s.idx - t.idx
+				if d == 1 || d == -1 || d == s.ringLen-1 || d == 1-s.ringLen {
+					// consecutive edges share one vertex; they must not fold back on each other
+					if collinearOverlap(s, t) {
+						return false
+					}
+					continue
+				}
+			}
+			if s.ring != t.ring {
+				// OGC lets rings touch at a vertex, not cross nor share an edge.
+				if crossOrOverlap(s.a, s.b, t.a, t.b) {
+					return false
+				}
+				continue
+			}
+			if segmentsIntersect(s.a, s.b, t.a, t.b) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func orient(a, b, c orb.Point) float64 {
+	return (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])
+}
+
+func onSegment(a, b, p orb.Point) bool {
+	return math.Min(a[0], b[0]) <= p[0] && p[0] <= math.Max(a[0], b[0]) && math.Min(a[1], b[1]) <= p[1] && p[1] <= math.Max(a[1], b[1])
+}
+
+// crossOrOverlap says whether segments ab and cd cross or share more than a point, or whether one's interior
+// passes through a vertex of the other (a ring touching another mid-edge is a vertex touch in OGC only when
+// the touching point is a vertex of both: mid-edge touches are refused too, conservatively).
+func crossOrOverlap(a, b, c, d orb.Point) bool {
+	if !segmentsIntersect(a, b, c, d) {
+		return false
+	}
+	shared := 0
+	for _, p := range []orb.Point{a, b} {
+		if p == c || p == d {
+			shared++
+		}
+	}
+	if shared == 1 {
+		// they meet at a common vertex: fine unless collinear and overlapping
+		o1, o2 := orient(a, b, c), orient(a, b, d)
+		return o1 == 0 && o2 == 0 && overlapLength(a, b, c, d)
+	}
+	return true
+}
+
+// overlapLength says whether collinear segments ab and cd share more than one point.
+func overlapLength(a, b, c, d orb.Point) bool {
+	ax, bx, cx, dx := a[0], b[0], c[0], d[0]
+	if ax == bx { // vertical: compare y
+		ax, bx, cx, dx = a[1], b[1], c[1], d[1]
+	}
+	lo, hi := math.Max(math.Min(ax, bx), math.Min(cx, dx)), math.Min(math.Max(ax, bx), math.Max(cx, dx))
+	return hi > lo
+}
+
+// segmentsIntersect says whether closed segments ab and cd share at least one point.
+func segmentsIntersect(a, b, c, d orb.Point) bool {
+	if math.Max(a[1], b[1]) < math.Min(c[1], d[1]) || math.Max(c[1], d[1]) < math.Min(a[1], b[1]) {
+		return false
+	}
+	o1, o2, o3, o4 := orient(a, b, c), orient(a, b, d), orient(c, d, a), orient(c, d, b)
+	if ((o1 > 0 && o2 < 0) || (o1 < 0 && o2 > 0)) && ((o3 > 0 && o4 < 0) || (o3 < 0 && o4 > 0)) {
+		return true
+	}
+	return (o1 == 0 && onSegment(a, b, c)) || (o2 == 0 && onSegment(a, b, d)) ||
+		(o3 == 0 && onSegment(c, d, a)) || (o4 == 0 && onSegment(c, d, b))
+}
+
+// collinearOverlap says whether two consecutive edges fold back along each other (a zero-width spike).
+func collinearOverlap(s, t *segment) bool {
+	var shared, p, q orb.Point
+	switch {
+	case s.b == t.a:
+		shared, p, q = s.b, s.a, t.b
+	case t.b == s.a:
+		shared, p, q = s.a, s.b, t.a
+	default:
+		return false
+	}
+	if orient(shared, p, q) != 0 {
+		return false
+	}
+	// collinear: they overlap when p and q lie on the same side of the shared vertex
+	return (p[0]-shared[0])*(q[0]-shared[0])+(p[1]-shared[1])*(q[1]-shared[1]) > 0
+}
+
+// inRing says whether p is inside r or on its boundary (ray casting).
+func inRing(r orb.Ring, p orb.Point) bool {
+	in := false
+	for i, j := 0, len(r)-1; i < len(r); j, i = i, i+1 {
+		a, b := r[i], r[j]
+		if orient(a, b, p) == 0 && onSegment(a, b, p) {
+			return true
+		}
+		if (a[1] > p[1]) != (b[1] > p[1]) && p[0] < (b[0]-a[0])*(p[1]-a[1])/(b[1]-a[1])+a[0] {
+			in = !in
+		}
+	}
+	return in
+}
+
+// lines generalises a projected (multi)line string.
+func (g *generaliser) lines(mls orb.MultiLineString) orb.Geometry {
+	var out orb.MultiLineString
+	var all orb.Bound
+	for i, l := range mls {
+		if i == 0 {
+			all = l.Bound()
+		} else {
+			all = all.Union(l.Bound())
+		}
+		for _, part := range clip.LineString(g.bound, l.Clone()) {
+			if g.tol > 0 {
+				part = simplify.DouglasPeucker(g.tol).LineString(part)
+			}
+			s := make(orb.LineString, 0, len(part))
+			for _, pt := range part {
+				pt = orb.Point{math.Round(pt[0]), math.Round(pt[1])}
+				if n := len(s); n > 0 && s[n-1] == pt {
+					continue
+				}
+				s = append(s, pt)
+			}
+			if len(s) >= 2 {
+				out = append(out, s)
+			}
+		}
+	}
+	switch {
+	case len(out) == 1:
+		return out[0]
+	case len(out) > 1:
+		return out
+	}
+	c := all.Center()
+	if len(mls) == 0 || !g.bound.Contains(c) || width(all) >= MinSize || height(all) >= MinSize {
+		return nil
+	}
+	g.squares++
+	x, y := math.Round(c[0]), math.Round(c[1])
+	return orb.LineString{{x - MinSize/2, y}, {x + MinSize/2, y}}
+}
+
+// points keeps the points inside the buffered tile, thinned on a grid of cell units when cell > 0: seen holds
+// the occupied cells of the tile's layer.
+func (g *generaliser) points(mp orb.MultiPoint, cell float64, seen map[[2]int32]bool) orb.Geometry {
+	var out orb.MultiPoint
+	for _, p := range mp {
+		if !g.bound.Contains(p) {
+			continue
+		}
+		p = orb.Point{math.Round(p[0]), math.Round(p[1])}
+		if cell > 0 {
+			k := [2]int32{int32(math.Floor(p[0] / cell)), int32(math.Floor(p[1] / cell))}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+		}
+		out = append(out, p)
+	}
+	switch len(out) {
+	case 0:
+		return nil
+	case 1:
+		return out[0]
+	}
+	return out
+}
+
+func width(b orb.Bound) float64  { return b.Max[0] - b.Min[0] }
+func height(b orb.Bound) float64 { return b.Max[1] - b.Min[1] }

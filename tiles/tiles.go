@@ -1,0 +1,411 @@
+// Package tiles makes patrimap's vector tiles: Mapbox Vector Tiles (MVT 2.1) and GeoJSON tiles of one or more
+// datasets, generalised per zoom (see generalise.go for the rules), a byte-bounded tile cache keyed by dataset
+// version, TileJSON 3.0.0 documents and MBTiles 1.3 export.
+//
+// tiles reads features through a FeatureSource (a store snapshot) and never speaks HTTP: the server's handlers
+// and the command line's export wire it.
+package tiles
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/maptile"
+
+	"github.com/patrimap/patrimap/geo"
+	"github.com/patrimap/patrimap/store"
+)
+
+const (
+	// Extent is the size of a tile in tile units.
+	Extent = 4096
+	// Buffer is how far, in tile units, geometries reach past the tile edge so that strokes join seamlessly.
+	Buffer = 64
+	// MaxZoom is the deepest zoom tiles are made for; clients over-zoom its tiles beyond it (they hold every
+	// vertex, on a grid of 4096 per tile: about 0.6 m at the equator, 0.4 m in France).
+	MaxZoom = 14
+	// MaxTileBytes caps an encoded tile: a tile over it is made again with coarser generalisation.
+	MaxTileBytes = 500 << 10
+	// Tolerance is the Douglas-Peucker tolerance below MaxZoom, in tile units: half a pixel of MapLibre's
+	// 512-px tiles.
+	Tolerance = 4.0
+	// Revision changes when the tile making changes, so that ETags and caches of earlier tiles expire.
+	Revision = 1
+)
+
+// Format is a tile encoding.
+type Format string
+
+// Tile formats.
+const (
+	MVT     Format = "mvt"
+	GeoJSON Format = "geojson"
+)
+
+// ContentType is the media type of a tile in f.
+func (f Format) ContentType() string {
+	if f == GeoJSON {
+		return "application/geo+json"
+	}
+	return "application/vnd.mapbox-vector-tile"
+}
+
+// ErrBadTile wraps errors in a malformed tile address (z, x or y not a whole number); ErrNoTile those in an
+// address outside the pyramid (zoom past MaxZoom, x or y outside the zoom's grid).
+var (
+	ErrBadTile = errors.New("bad tile address")
+	ErrNoTile  = errors.New("no such tile")
+)
+
+// ParseTile reads z, x and y as given in a URL and checks them against the zoom's grid.
+func ParseTile(z, x, y string) (maptile.Tile, error) {
+	zi, err := strconv.ParseUint(z, 10, 8)
+	if err != nil {
+		return maptile.Tile{}, fmt.Errorf("%w: zoom %q is not a whole number from 0 to %d", ErrBadTile, z, MaxZoom)
+	}
+	if zi > MaxZoom {
+		return maptile.Tile{}, fmt.Errorf("%w: zoom %d is past the maximum zoom %d (clients over-zoom the tiles of zoom %d)", ErrNoTile, zi, MaxZoom, MaxZoom)
+	}
+	n := uint64(1) << zi
+	xi, errx := strconv.ParseUint(x, 10, 32)
+	yi, erry := strconv.ParseUint(y, 10, 32)
+	if errx != nil || erry != nil {
+		return maptile.Tile{}, fmt.Errorf("%w: x and y are whole numbers, not %q and %q", ErrBadTile, x, y)
+	}
+	if xi >= n || yi >= n {
+		return maptile.Tile{}, fmt.Errorf("%w: at zoom %d, x and y go from 0 to %d, not %d and %d", ErrNoTile, zi, n-1, xi, yi)
+	}
+	return maptile.New(uint32(xi), uint32(yi), maptile.Zoom(zi)), nil
+}
+
+// FeatureSource reads the features of a dataset whose box meets a WGS84 bound, with the named columns.
+// *store.Snapshot is one.
+type FeatureSource interface {
+	TileFeatures(ctx context.Context, d store.Dataset, bbox orb.Bound, cols []string, each func(*store.Feature) error) error
+}
+
+// Layer is one dataset in a tile: an MVT layer named after the dataset, with its key fields as attributes.
+type Layer struct {
+	Dataset store.Dataset
+	Fields  []store.Field
+}
+
+// NewLayer makes the layer of d with its key fields.
+func NewLayer(d store.Dataset) Layer { return Layer{Dataset: d, Fields: KeyFields(d)} }
+
+// keyNames are the attributes tiles carry when a dataset has them: the normalised columns every INPN and
+// culture import has (id, name, kind, url), then what a map styles or labels by.
+var keyNames = []string{"id", "name", "kind", "url", "protection", "created", "first_protected", "area_ha",
+	"commune", "insee", "departement", "theme", "status"}
+
+// KeyFields are the attributes of d that tiles carry: the key columns when the dataset has the normalised
+// ones (id, name, kind or url), otherwise every field that is not JSON (a raw GeoJSON import), at most 24.
+// JSON fields (lists, histories) stay out of tiles: the feature's page has them.
+func KeyFields(d store.Dataset) []store.Field {
+	var out []store.Field
+	for _, n := range keyNames {
+		if f, ok := d.Field(n); ok {
+			out = append(out, f)
+		}
+	}
+	if len(out) > 0 {
+		if _, ok := d.Field("id"); ok {
+			return out
+		}
+		for _, n := range []string{"name", "kind", "url"} {
+			if _, ok := d.Field(n); ok {
+				return out
+			}
+		}
+	}
+	out = out[:0]
+	for _, f := range d.Fields {
+		if f.Type != store.FieldJSON && len(out) < 24 {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// Renderer makes tiles. Repair, when set, makes an invalid tile-space polygon valid (GEOS); the zero
+// Renderer works without it.
+type Renderer struct {
+	Repair func(ctx context.Context, g orb.Geometry) (orb.Geometry, error)
+	// Valid, when set, checks a clipped or repaired tile-space polygon with GEOS.
+	Valid func(ctx context.Context, g orb.Geometry) (bool, error)
+}
+
+// Stats says how a tile was generalised.
+type Stats struct {
+	Features  int     // features written
+	Squares   int     // sites too small to draw, written as MinSize squares (or segments)
+	Retried   int     // polygons redone with less simplification to stay valid
+	Repaired  int     // polygons repaired by GEOS
+	Tolerance float64 // the Douglas-Peucker tolerance used, in tile units
+}
+
+// Render makes tile t of layers in format f. An empty tile (no feature in any layer) is nil bytes.
+func (r *Renderer) Render(ctx context.Context, src FeatureSource, layers []Layer, t maptile.Tile, f Format) ([]byte, Stats, error) {
+	feats := make([][]*store.Feature, len(layers))
+	bbox := tileBound(t, Buffer)
+	for i, l := range layers {
+		cols := make([]string, len(l.Fields))
+		for j, fl := range l.Fields {
+			cols[j] = fl.Name
+		}
+		err := src.TileFeatures(ctx, l.Dataset, bbox, cols, func(sf *store.Feature) error {
+			c := &store.Feature{FID: sf.FID, Geometry: sf.Geometry, Values: append([]any(nil), sf.Values...)}
+			feats[i] = append(feats[i], c)
+			return nil
+		})
+		if err != nil {
+			return nil, Stats{}, err
+		}
+	}
+	tol := 0.0
+	if t.Z < MaxZoom {
+		tol = Tolerance
+	}
+	proj := newProjection(t)
+	projected := make([][]orb.Geometry, len(layers))
+	for i := range layers {
+		projected[i] = make([]orb.Geometry, len(feats[i]))
+		for j, sf := range feats[i] {
+			projected[i][j] = proj.toTile(sf.Geometry)
+		}
+	}
+	for attempt := 0; ; attempt++ {
+		b, st, err := r.encode(ctx, layers, feats, projected, proj, f, tol)
+		if err != nil || len(b) <= MaxTileBytes || attempt >= 8 {
+			return b, st, err
+		}
+		// Too big: coarser generalisation until it fits (points are thinned on a coarser grid too).
+		tol = math.Max(tol*2, Tolerance)
+	}
+}
+
+func (r *Renderer) encode(ctx context.Context, layers []Layer, feats [][]*store.Feature, projected [][]orb.Geometry, proj projection, f Format, tol float64) ([]byte, Stats, error) {
+	st := Stats{Tolerance: tol}
+	g := &generaliser{tol: tol, bound: orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}}
+	if r.Repair != nil {
+		g.repair = func(mp orb.MultiPolygon) orb.MultiPolygon {
+			out, err := r.Repair(ctx, mp)
+			if err != nil || out == nil {
+				return mp
+			}
+			var res orb.MultiPolygon
+			switch o := out.(type) {
+			case orb.Polygon:
+				res = orb.MultiPolygon{o}
+			case orb.MultiPolygon:
+				res = o
+			case orb.Collection:
+				for _, c := range o {
+					switch c := c.(type) {
+					case orb.Polygon:
+						res = append(res, c)
+					case orb.MultiPolygon:
+						res = append(res, c...)
+					}
+				}
+			}
+			return res
+		}
+	}
+	if r.Valid != nil {
+		g.valid = func(mp orb.MultiPolygon) bool {
+			ok, err := r.Valid(ctx, mp)
+			return err != nil || ok // a failing check must not drop tiles
+		}
+	}
+	var (
+		mvtLayers []MVTLayer
+		fc        = geojson.NewFeatureCollection()
+	)
+	for i, l := range layers {
+		ml := MVTLayer{Name: l.Dataset.ID, Extent: Extent}
+		seen := map[[2]int32]bool{}
+		for j, sf := range feats[i] {
+			var out orb.Geometry
+			switch pg := projected[i][j].(type) {
+			case orb.Point:
+				out = g.points(orb.MultiPoint{pg}, 2*tol, seen)
+			case orb.MultiPoint:
+				out = g.points(pg, 2*tol, seen)
+			case orb.LineString:
+				out = g.lines(orb.MultiLineString{pg})
+			case orb.MultiLineString:
+				out = g.lines(pg)
+			case orb.Polygon:
+				out = g.polygons(orb.MultiPolygon{pg})
+			case orb.MultiPolygon:
+				out = g.polygons(pg)
+			case orb.Collection:
+				// Not produced by patrimap's importers; keep the polygonal members.
+				var mp orb.MultiPolygon
+				for _, c := range pg {
+					switch c := c.(type) {
+					case orb.Polygon:
+						mp = append(mp, c)
+					case orb.MultiPolygon:
+						mp = append(mp, c...)
+					}
+				}
+				out = g.polygons(mp)
+			}
+			if out == nil {
+				continue
+			}
+			props := make(geojson.Properties, len(l.Fields))
+			for k, fl := range l.Fields {
+				if v := sf.Values[k]; v != nil {
+					props[fl.Name] = v
+				}
+			}
+			if f == GeoJSON {
+				gf := geojson.NewFeature(proj.toWGS84(out))
+				gf.ID = sf.FID
+				gf.Properties = props
+				if len(layers) > 1 {
+					gf.Properties["dataset"] = l.Dataset.ID
+				}
+				fc.Append(gf)
+			} else {
+				ml.Features = append(ml.Features, MVTFeature{ID: uint64(sf.FID), Geometry: out, Properties: props})
+			}
+			st.Features++
+		}
+		if len(ml.Features) > 0 {
+			mvtLayers = append(mvtLayers, ml)
+		}
+	}
+	st.Squares, st.Retried, st.Repaired = g.squares, g.retried, g.repaired
+	if st.Features == 0 {
+		return nil, st, nil
+	}
+	if f == GeoJSON {
+		return appendGeoJSON(nil, fc), st, nil
+	}
+	b, err := EncodeMVT(mvtLayers)
+	if err != nil {
+		return nil, st, fmt.Errorf("encode tile: %w", err)
+	}
+	return b, st, nil
+}
+
+// appendGeoJSON writes fc with geo's RFC 7946 encoder (right-hand winding, 7 decimals).
+func appendGeoJSON(b []byte, fc *geojson.FeatureCollection) []byte {
+	var buf bytes.Buffer
+	buf.WriteString(`{"type":"FeatureCollection","features":[`)
+	for i, f := range fc.Features {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString(`{"type":"Feature","id":`)
+		fmt.Fprintf(&buf, "%d", f.ID)
+		buf.WriteString(`,"geometry":`)
+		buf.Write(geo.AppendGeoJSON(nil, f.Geometry))
+		buf.WriteString(`,"properties":`)
+		p, err := json.Marshal(map[string]any(f.Properties))
+		if err != nil {
+			p = []byte("{}")
+		}
+		buf.Write(p)
+		buf.WriteByte('}')
+	}
+	buf.WriteString("]}\n")
+	return append(b, buf.Bytes()...)
+}
+
+// projection maps WGS84 to the tile units of one tile (web mercator, y down) and back.
+type projection struct {
+	scale  float64 // tile units per world unit (world = [0, 1])
+	x0, y0 float64 // the tile's origin, in tile units of the world
+}
+
+func newProjection(t maptile.Tile) projection {
+	s := float64(uint64(1)<<t.Z) * Extent
+	return projection{scale: s, x0: float64(t.X) * Extent, y0: float64(t.Y) * Extent}
+}
+
+const maxLat = 85.0511287798066
+
+func (p projection) point(ll orb.Point) orb.Point {
+	lat := math.Max(-maxLat, math.Min(maxLat, ll[1]))
+	x := (ll[0] + 180) / 360
+	sin := math.Sin(lat * math.Pi / 180)
+	y := 0.5 - math.Log((1+sin)/(1-sin))/(4*math.Pi)
+	return orb.Point{x*p.scale - p.x0, y*p.scale - p.y0}
+}
+
+func (p projection) unpoint(tp orb.Point) orb.Point {
+	x := (tp[0] + p.x0) / p.scale
+	y := (tp[1] + p.y0) / p.scale
+	lon := x*360 - 180
+	lat := math.Atan(math.Sinh(math.Pi*(1-2*y))) * 180 / math.Pi
+	return orb.Point{lon, lat}
+}
+
+func (p projection) toTile(g orb.Geometry) orb.Geometry  { return mapPoints(g, p.point) }
+func (p projection) toWGS84(g orb.Geometry) orb.Geometry { return mapPoints(g, p.unpoint) }
+
+// mapPoints returns a copy of g with fn applied to every point.
+func mapPoints(g orb.Geometry, fn func(orb.Point) orb.Point) orb.Geometry {
+	ring := func(r []orb.Point) []orb.Point {
+		out := make([]orb.Point, len(r))
+		for i, p := range r {
+			out[i] = fn(p)
+		}
+		return out
+	}
+	switch g := g.(type) {
+	case orb.Point:
+		return fn(g)
+	case orb.MultiPoint:
+		return orb.MultiPoint(ring(g))
+	case orb.LineString:
+		return orb.LineString(ring(g))
+	case orb.MultiLineString:
+		out := make(orb.MultiLineString, len(g))
+		for i, l := range g {
+			out[i] = ring(l)
+		}
+		return out
+	case orb.Ring:
+		return orb.Ring(ring(g))
+	case orb.Polygon:
+		out := make(orb.Polygon, len(g))
+		for i, r := range g {
+			out[i] = ring(r)
+		}
+		return out
+	case orb.MultiPolygon:
+		out := make(orb.MultiPolygon, len(g))
+		for i, p := range g {
+			out[i] = mapPoints(p, fn).(orb.Polygon)
+		}
+		return out
+	case orb.Collection:
+		out := make(orb.Collection, len(g))
+		for i, c := range g {
+			out[i] = mapPoints(c, fn)
+		}
+		return out
+	}
+	return g
+}
+
+// tileBound is the WGS84 bound of t grown by buf tile units on each side.
+func tileBound(t maptile.Tile, buf float64) orb.Bound {
+	p := newProjection(t)
+	a := p.unpoint(orb.Point{-buf, Extent + buf})
+	b := p.unpoint(orb.Point{Extent + buf, -buf})
+	return orb.Bound{Min: a, Max: b}
+}
