@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"github.com/patrimap/patrimap/store"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -29,8 +31,25 @@ func TestImportOSMFile(t *testing.T) {
 		!strings.HasPrefix(d.Licence, "ODbL 1.0") || d.Producer != "Contributeurs OpenStreetMap" || d.Source.SHA256 == "" {
 		t.Errorf("dataset %+v", d.DatasetInfo)
 	}
-	if d.Fields[0].Name != "id_osm" || d.Fields[1].Name != "nom" {
+	// The normalised columns every dataset starts with, then the theme's.
+	var names []string
+	for _, f := range d.Fields[:6] {
+		names = append(names, f.Name)
+	}
+	if strings.Join(names, ",") != "id,name,kind,url,id_osm,nom" {
 		t.Errorf("fields %v", d.Fields)
+	}
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sn, _ := st.Snapshot(context.Background())
+	defer sn.Close()
+	var first *store.Feature
+	sn.Features(context.Background(), d, store.Query{Limit: 1}, func(f *store.Feature) error { c := *f; first = &c; return nil })
+	if id, _ := first.Values[0].(string); first == nil || !strings.HasPrefix(first.Values[3].(string), "https://www.openstreetmap.org/"+id) || first.Values[2] != "Aires de jeux" {
+		t.Errorf("first feature %v", first)
 	}
 
 	// --as-points, a dataset id, a territory cut by --bbox (the south of Andorra), a theme file.

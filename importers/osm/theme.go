@@ -181,15 +181,39 @@ var themeName = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,40}$`)
 
 var specialTags = map[string]bool{"@id": true, "@type": true, "@osm_id": true, "@version": true, "@timestamp": true, "@tags": true}
 
-// Fields declares the theme's columns to the store.
+// normalised are the columns every patrimap dataset starts with (the INPN and culture ones too), so that maps,
+// tiles and uMap popups find a name, a kind and a link whatever the source. A theme's own column of the same
+// name wins.
+var normalised = []store.Field{
+	{Name: "id", Type: store.FieldText, Description: "OpenStreetMap element: node/123, way/123 or relation/123"},
+	{Name: "name", Type: store.FieldText, Description: "name (name, else official_name)"},
+	{Name: "kind", Type: store.FieldText, Description: "the theme"},
+	{Name: "url", Type: store.FieldText, Description: "the element on openstreetmap.org"},
+}
+
+func (t *Theme) hasColumn(name string) bool {
+	for _, c := range t.Columns {
+		if strings.EqualFold(c.Name, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// Fields declares the theme's columns to the store, after the normalised ones.
 func (t *Theme) Fields() []store.Field {
-	out := make([]store.Field, len(t.Columns))
-	for i, c := range t.Columns {
+	var out []store.Field
+	for _, f := range normalised {
+		if !t.hasColumn(f.Name) {
+			out = append(out, f)
+		}
+	}
+	for _, c := range t.Columns {
 		typ := store.FieldType(c.Type)
 		if len(c.Tags) == 1 && c.Tags[0] == "@tags" {
 			typ = store.FieldJSON
 		}
-		out[i] = store.Field{Name: c.Name, Type: typ, Description: c.Description}
+		out = append(out, store.Field{Name: c.Name, Type: typ, Description: c.Description})
 	}
 	return out
 }
@@ -208,9 +232,35 @@ func (e Element) Ref() string { return e.Type + "/" + strconv.FormatInt(e.ID, 10
 
 // Properties derives the theme's columns from e. fix is told about values that could not be converted.
 func (t *Theme) Properties(e Element, fix func(what string)) []store.Property {
-	props := make([]store.Property, len(t.Columns))
-	for i, c := range t.Columns {
-		props[i] = store.Property{Key: c.Name, Value: c.value(e, fix)}
+	props := make([]store.Property, 0, len(normalised)+len(t.Columns))
+	for _, f := range normalised {
+		if t.hasColumn(f.Name) {
+			continue
+		}
+		var v any
+		switch f.Name {
+		case "id":
+			if e.Type != "" && e.ID != 0 {
+				v = e.Ref()
+			}
+		case "name":
+			for _, tag := range []string{"name", "official_name"} {
+				if s := strings.TrimSpace(e.Tags[tag]); s != "" {
+					v = s
+					break
+				}
+			}
+		case "kind":
+			v = t.Title
+		case "url":
+			if e.Type != "" && e.ID != 0 {
+				v = "https://www.openstreetmap.org/" + e.Ref()
+			}
+		}
+		props = append(props, store.Property{Key: f.Name, Value: v})
+	}
+	for _, c := range t.Columns {
+		props = append(props, store.Property{Key: c.Name, Value: c.value(e, fix)})
 	}
 	return props
 }
