@@ -468,3 +468,25 @@ func TestOffsetPagingWithAndWithoutGaps(t *testing.T) {
 		}
 	}
 }
+
+// TileFeatures returns the columns in the order asked for, whatever their order in the dataset.
+func TestTileFeaturesColumnOrder(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	d := importFixture(t, s, "rnn", loadFixture(t, "rnn-isere.geojson"))
+	sn, _ := s.Snapshot(ctx)
+	defer sn.Close()
+	var got []any
+	err := sn.TileFeatures(ctx, d, *d.BBox, []string{"NOM_SITE", "ID_MNHN", "DATE_CREA"}, func(f *Feature) error {
+		if got == nil {
+			got = append([]any(nil), f.Values...)
+		}
+		return nil
+	})
+	if err != nil || fmt.Sprint(got) != "[Haut-Vénéon FR3600013 1974-05-15]" {
+		t.Errorf("values %v (%v), want [Haut-Vénéon FR3600013 1974-05-15]", got, err)
+	}
+	if err := sn.TileFeatures(ctx, d, *d.BBox, []string{"nope"}, func(*Feature) error { return nil }); !errors.Is(err, ErrBadQuery) {
+		t.Errorf("unknown column: %v", err)
+	}
+}

@@ -20,9 +20,14 @@ func (sn *Snapshot) TileFeatures(ctx context.Context, d Dataset, bbox orb.Bound,
 	if d.GeometryType == "" {
 		return nil
 	}
-	fields, err := selectFields(d, cols)
-	if err != nil {
-		return err
+	// The columns in the caller's order (selectFields gives the dataset's), so that Values line up with cols.
+	fields := make([]Field, len(cols))
+	for i, name := range cols {
+		f, ok := d.Field(name)
+		if !ok {
+			return fmt.Errorf("%w: dataset %s has no property %q (properties: %s)", ErrBadQuery, d.ID, name, fieldNames(d))
+		}
+		fields[i] = f
 	}
 	var b strings.Builder
 	b.WriteString(`SELECT t.fid, AsBinary(t.geom)`)
