@@ -64,6 +64,7 @@ func (s *Server) dataset(c echo.Context) error {
 			return s.download(c, strings.TrimSuffix(id, dl.Suffix), dl)
 		}
 	}
+	explicitJSON := strings.HasSuffix(id, ".json")
 	id = strings.TrimSuffix(id, ".json")
 	if err := store.ValidateID(id); err != nil {
 		return echo.NewHTTPError(http.StatusNotFound, err.Error())
@@ -71,6 +72,19 @@ func (s *Server) dataset(c echo.Context) error {
 	d, err := s.store.Dataset(c.Request().Context(), id)
 	if err != nil {
 		return err
+	}
+	if !explicitJSON {
+		// A browser (Accept: text/html, or ?f=html) gets the dataset's sheet; /datasets/{id}.json stays JSON.
+		format, err := negotiate(c)
+		if err != nil {
+			return err
+		}
+		if format == formatHTML {
+			if notModifiedAs(c, d, formatHTML+"-"+pageLang(c)) {
+				return c.NoContent(http.StatusNotModified)
+			}
+			return s.datasetPage(c, d)
+		}
 	}
 	if notModified(c, d) {
 		return c.NoContent(http.StatusNotModified)

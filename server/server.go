@@ -64,6 +64,7 @@ func New(st *store.Store, log *slog.Logger, static fs.FS) *Server {
 	get("/", s.landing)
 	s.routesOGC(get)
 	s.routesUMap(get)
+	s.routesWebMap(get)
 	s.routesTiles(get)
 	get("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServer(http.FS(static)))))
 	return s

@@ -32,6 +32,7 @@ import (
 func (s *Server) routesUMap(get func(string, echo.HandlerFunc)) {
 	get("/umap", s.umapMaps)
 	get("/umap/data/:file", s.umapData)
+	get("/umap/datasets/:file", s.umapDatasetBackup)
 	get("/umap/:file", s.umapBackup)
 }
 
@@ -86,6 +87,28 @@ func (s *Server) umapBackup(c echo.Context) error {
 	if !ok {
 		return echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no %q: maps are /umap/{map}.umap; GET /umap lists them", file))
 	}
+	return s.serveUMap(c, slug, "/umap/"+slug+".umap", func(all []store.Dataset) (umap.Map, error) { return umap.FindMap(slug, all) })
+}
+
+// umapDatasetBackup answers /umap/datasets/{id}.umap: a map of one dataset, as the dataset pages offer it.
+func (s *Server) umapDatasetBackup(c echo.Context) error {
+	file := c.Param("file")
+	id, ok := strings.CutSuffix(file, ".umap")
+	if !ok || store.ValidateID(id) != nil {
+		return echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no %q: a dataset's map is /umap/datasets/{id}.umap", file))
+	}
+	return s.serveUMap(c, id, "/umap/datasets/"+id+".umap", func(all []store.Dataset) (umap.Map, error) {
+		for _, d := range all {
+			if d.ID == id {
+				return umap.DatasetsMap(d.Title, []string{id}), nil
+			}
+		}
+		return umap.Map{}, fmt.Errorf("%w: no dataset %q", umap.ErrNoMap, id)
+	})
+}
+
+// serveUMap builds the map find returns (snapshot or live, ?mode=, ?budget=) and sends it as a file.
+func (s *Server) serveUMap(c echo.Context, slug, path string, find func([]store.Dataset) (umap.Map, error)) error {
 	opt := umap.Options{}
 	switch mode := c.QueryParam("mode"); mode {
 	case "", "snapshot":
@@ -111,7 +134,7 @@ func (s *Server) umapBackup(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	m, err := umap.FindMap(slug, all)
+	m, err := find(all)
 	if errors.Is(err, umap.ErrNoMap) {
 		return echo.NewHTTPError(http.StatusNotFound, err.Error()+"; GET /umap lists them")
 	} else if err != nil {
@@ -122,7 +145,7 @@ func (s *Server) umapBackup(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusNotFound, err.Error())
 	}
 	base := s.baseURL(c)
-	opt.BaseURL, opt.URI = base, base+"/umap/"+slug+".umap"
+	opt.BaseURL, opt.URI = base, base+path
 
 	h := sha256.New()
 	var modified time.Time

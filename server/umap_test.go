@@ -104,7 +104,7 @@ func TestUMapBackups(t *testing.T) {
 	if err := fx.importFile(t, "rnn-isere", rnn); err != nil {
 		t.Fatal(err)
 	}
-	for _, path := range []string{"/umap/isere.umap", "/umap/all.umap", "/umap/isere.umap?mode=live"} {
+	for _, path := range []string{"/umap/isere.umap", "/umap/all.umap", "/umap/isere.umap?mode=live", "/umap/datasets/rnn-isere.umap"} {
 		res, body := fx.get(t, path)
 		if res.StatusCode != 200 || !strings.Contains(res.Header.Get("Content-Disposition"), ".umap") {
 			t.Fatalf("%s: %d %s", path, res.StatusCode, truncateBody(body))
@@ -142,6 +142,7 @@ func TestUMapBackups(t *testing.T) {
 		{"/umap/nowhere.umap", "the maps are isere, puy-de-dome, all", 404},
 		{"/umap/isere.umap?budget=10000", "over the budget", 413},
 		{"/umap/isere.umap?mode=frozen", "the modes are snapshot", 400},
+		{"/umap/datasets/nope.umap", `no dataset "nope"`, 404},
 	} {
 		res, body := fx.get(t, tc.path)
 		var p problem
