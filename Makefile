@@ -72,6 +72,9 @@ demo: build
 	  layer=$$(echo $$f | cut -d/ -f1); \
 	  $(BIN) import inpn --file testdata/inpn/$$f --db $(DEMO_DB) --dataset $$layer-isere 2>&1 | grep -v '^GEOS warning' || exit 1; \
 	done
+	@# The Ministère de la Culture's monuments historiques and musées de France of Isère.
+	$(BIN) import culture --list merimee --file testdata/culture/merimee-isere-camlebrun.csv --db $(DEMO_DB) --territory dep:38
+	$(BIN) import culture --list musees --file testdata/culture/musees-victorianed-extract.csv --db $(DEMO_DB) --territory dep:38
 	$(BIN) datasets --db $(DEMO_DB)
 	@echo "serving on http://localhost$(ADDR) (Ctrl-C to stop)"
 	$(BIN) serve --db $(DEMO_DB) --addr $(ADDR)
