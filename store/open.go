@@ -54,8 +54,13 @@ func open(ctx context.Context, path, extension string) (*Store, error) {
 	}
 	s.compute.SetMaxOpenConns(runtime.GOMAXPROCS(0))
 	s.compute.SetMaxIdleConns(runtime.GOMAXPROCS(0))
-	// Loading mod_spatialite costs milliseconds per connection: keep them.
-	s.db.SetMaxIdleConns(8)
+	// Loading mod_spatialite costs milliseconds per connection: keep every reader connection open, and cap
+	// them, so that a burst of requests (a map asking for 30 tiles at once) waits a moment for a connection
+	// rather than opening, loading SpatiaLite into and closing one per request. Reads are CPU-bound: beyond a
+	// few per core they only queue inside SQLite.
+	readers := max(8, 4*runtime.GOMAXPROCS(0))
+	s.db.SetMaxOpenConns(readers)
+	s.db.SetMaxIdleConns(readers)
 	s.writer.SetMaxOpenConns(1)
 	if err := s.init(ctx, extension); err != nil {
 		s.Close()
