@@ -29,8 +29,10 @@ import (
 //     zoom, and the site shows as a one-pixel dot (two on MapLibre's 512-px tiles).
 //   - Lines are clipped, simplified and snapped; a line shorter than MinSize becomes a MinSize segment.
 //   - Points are kept as they are at the maximum zoom. Below it, points that fall in the same cell of the
-//     thinning grid (twice the tolerance, half a MapLibre pixel at the default) keep only the first one in fid
-//     order: they would be drawn on the same pixel anyway.
+//     thinning grid keep only the first one in fid order: they would be drawn on top of each other anyway. The
+//     cell is twice the tolerance (half a pixel of a 256-px tile) from z12, one pixel from z9 and two pixels up
+//     to z8, where a tile covers a département and a marker is several pixels wide: a z5 tile of 40,000
+//     points then holds at most 128 × 128 of them.
 
 // MinSize is the side, in tile units, of the square a site too small to draw becomes (one pixel of a 256-px tile).
 const MinSize = 16
@@ -429,3 +431,17 @@ func (g *generaliser) points(mp orb.MultiPoint, cell float64, seen map[[2]int32]
 
 func width(b orb.Bound) float64  { return b.Max[0] - b.Min[0] }
 func height(b orb.Bound) float64 { return b.Max[1] - b.Min[1] }
+
+// pointCell is the side, in tile units, of the grid that thins points at zoom z with tolerance tol.
+func pointCell(z uint32, tol float64) float64 {
+	cell := 2 * tol
+	switch {
+	case tol == 0:
+		return 0
+	case z <= 8:
+		return math.Max(cell, 2*MinSize)
+	case z <= 11:
+		return math.Max(cell, MinSize)
+	}
+	return cell
+}

@@ -182,7 +182,7 @@ func (r *Renderer) Render(ctx context.Context, src FeatureSource, layers []Layer
 		}
 	}
 	for attempt := 0; ; attempt++ {
-		b, st, err := r.encode(ctx, layers, feats, projected, proj, f, tol)
+		b, st, err := r.encode(ctx, layers, feats, projected, proj, f, tol, uint32(t.Z))
 		if err != nil || len(b) <= MaxTileBytes || attempt >= 8 {
 			return b, st, err
 		}
@@ -191,7 +191,7 @@ func (r *Renderer) Render(ctx context.Context, src FeatureSource, layers []Layer
 	}
 }
 
-func (r *Renderer) encode(ctx context.Context, layers []Layer, feats [][]*store.Feature, projected [][]orb.Geometry, proj projection, f Format, tol float64) ([]byte, Stats, error) {
+func (r *Renderer) encode(ctx context.Context, layers []Layer, feats [][]*store.Feature, projected [][]orb.Geometry, proj projection, f Format, tol float64, z uint32) ([]byte, Stats, error) {
 	st := Stats{Tolerance: tol}
 	g := &generaliser{tol: tol, bound: orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}}
 	if r.Repair != nil {
@@ -236,9 +236,9 @@ func (r *Renderer) encode(ctx context.Context, layers []Layer, feats [][]*store.
 			var out orb.Geometry
 			switch pg := projected[i][j].(type) {
 			case orb.Point:
-				out = g.points(orb.MultiPoint{pg}, 2*tol, seen)
+				out = g.points(orb.MultiPoint{pg}, pointCell(z, tol), seen)
 			case orb.MultiPoint:
-				out = g.points(pg, 2*tol, seen)
+				out = g.points(pg, pointCell(z, tol), seen)
 			case orb.LineString:
 				out = g.lines(orb.MultiLineString{pg})
 			case orb.MultiLineString:

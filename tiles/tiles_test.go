@@ -3,6 +3,8 @@ package tiles
 import (
 	"context"
 	"errors"
+	"math"
+	"math/rand"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -181,5 +183,47 @@ func TestCache(t *testing.T) {
 	put(key("a@1", 9), 10)
 	if c.Has(key("a@1", 9)) {
 		t.Error("stale version cached")
+	}
+}
+
+// Dense points are thinned on a grid that grows as the zoom falls: a low-zoom tile stays small, every
+// occupied cell keeps a point (no area of the map goes blank), and the maximum zoom keeps every point.
+func TestDensePointsThinnedPerZoom(t *testing.T) {
+	layer := Layer{Dataset: store.Dataset{DatasetInfo: store.DatasetInfo{ID: "pts"}, GeometryType: "POINT"}}
+	rng := rand.New(rand.NewSource(1))
+	var src fakeSource
+	for i := 0; i < 40000; i++ {
+		src = append(src, store.Feature{FID: int64(i + 1), Geometry: orb.Point{2 + rng.Float64()*8, 43 + rng.Float64()*6}})
+	}
+	r := &Renderer{}
+	for _, z := range []maptile.Zoom{5, 10, MaxZoom} {
+		tile := maptile.At(src[0].Geometry.(orb.Point), z)
+		b, _, err := r.Render(context.Background(), src, []Layer{layer}, tile, MVT)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ls, _ := DecodeMVT(b)
+		n := 0
+		if len(ls) == 1 {
+			n = len(ls[0].Features)
+		}
+		inTile := 0
+		bound := tile.Bound()
+		for _, f := range src {
+			if bound.Contains(f.Geometry.(orb.Point)) {
+				inTile++
+			}
+		}
+		cell := 0.0
+		if z < MaxZoom {
+			cell = pointCell(uint32(z), Tolerance)
+		}
+		maxPoints := (Extent + 2*Buffer) * (Extent + 2*Buffer)
+		if cell > 0 {
+			maxPoints = int(math.Ceil((Extent+2*Buffer)/cell) * math.Ceil((Extent+2*Buffer)/cell))
+		}
+		if len(b) > MaxTileBytes || n > maxPoints || n == 0 || (z == MaxZoom && n < inTile) {
+			t.Errorf("z%d: %d points of %d in the tile (at most %d), %d bytes", z, n, inTile, maxPoints, len(b))
+		}
 	}
 }
