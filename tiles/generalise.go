@@ -30,9 +30,9 @@ import (
 //   - Lines are clipped, simplified and snapped; a line shorter than MinSize becomes a MinSize segment.
 //   - Points are kept as they are at the maximum zoom. Below it, points that fall in the same cell of the
 //     thinning grid keep only the first one in fid order: they would be drawn on top of each other anyway. The
-//     cell is twice the tolerance (half a pixel of a 256-px tile) from z12, one pixel from z9 and two pixels up
-//     to z8, where a tile covers a département and a marker is several pixels wide: a z5 tile of 40,000
-//     points then holds at most 128 × 128 of them.
+//     cell is twice the tolerance (half a pixel of a 256-px tile) from z12, one pixel from z9, two pixels at
+//     z7–z8 (a tile covers a département, a marker is several pixels wide) and four up to z6: a z5 tile of
+//     40,000 points then holds at most 66 × 66 of them.
 
 // MinSize is the side, in tile units, of the square a site too small to draw becomes (one pixel of a 256-px tile).
 const MinSize = 16
@@ -438,6 +438,8 @@ func pointCell(z uint32, tol float64) float64 {
 	switch {
 	case tol == 0:
 		return 0
+	case z <= 6:
+		return math.Max(cell, 4*MinSize)
 	case z <= 8:
 		return math.Max(cell, 2*MinSize)
 	case z <= 11:
