@@ -490,3 +490,34 @@ func TestTileFeaturesColumnOrder(t *testing.T) {
 		t.Errorf("unknown column: %v", err)
 	}
 }
+
+// ThinTileFeatures reads one point per grid cell (the lowest fid), through the index alone.
+func TestThinTileFeatures(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	im, _ := s.BeginImport(ctx, DatasetInfo{ID: "grid", Title: "g", Producer: "t"}, ImportOptions{})
+	for i := 0; i < 40; i++ {
+		for j := 0; j < 40; j++ {
+			im.Add(ctx, orb.Point{5 + float64(i)*0.01 + 0.001, 45 + float64(j)*0.01 + 0.001}, []Property{{Key: "n", Value: int64(i*40 + j)}})
+		}
+	}
+	if _, err := im.Finish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := im.Commit(ctx, nil)
+	sn, _ := s.Snapshot(ctx)
+	defer sn.Close()
+	n := 0
+	var firsts []any
+	err := sn.ThinTileFeatures(ctx, d, orb.Bound{Min: orb.Point{5, 45}, Max: orb.Point{5.4, 45.4}}, 0.1, 0.1, []string{"n"}, func(f *Feature) error {
+		n++
+		if n <= 2 {
+			firsts = append(firsts, f.Values[0])
+		}
+		return nil
+	})
+	// 40 × 40 points on a 0.01° grid, cells of 0.1°: 4 × 4 cells of 100 points each.
+	if err != nil || n != 16 || fmt.Sprint(firsts) != "[0 10]" {
+		t.Errorf("%d points (%v), first %v; want 16, the first of each cell", n, err, firsts)
+	}
+}

@@ -134,6 +134,15 @@ func KeyFields(d store.Dataset) []store.Field {
 	return out
 }
 
+// pointThinner is a FeatureSource that can thin a point layer on a grid before reading its rows (the store).
+type pointThinner interface {
+	ThinTileFeatures(ctx context.Context, d store.Dataset, bbox orb.Bound, cellX, cellY float64, cols []string, each func(*store.Feature) error) error
+}
+
+func isPointLayer(d store.Dataset) bool {
+	return d.GeometryType == "POINT" || d.GeometryType == "MULTIPOINT"
+}
+
 // Renderer makes tiles. Repair, when set, makes an invalid tile-space polygon valid (GEOS); the zero
 // Renderer works without it.
 type Renderer struct {
@@ -160,11 +169,21 @@ func (r *Renderer) Render(ctx context.Context, src FeatureSource, layers []Layer
 		for j, fl := range l.Fields {
 			cols[j] = fl.Name
 		}
-		err := src.TileFeatures(ctx, l.Dataset, bbox, cols, func(sf *store.Feature) error {
+		collect := func(sf *store.Feature) error {
 			c := &store.Feature{FID: sf.FID, Geometry: sf.Geometry, Values: append([]any(nil), sf.Values...)}
 			feats[i] = append(feats[i], c)
 			return nil
-		})
+		}
+		var err error
+		thin, ok := src.(pointThinner)
+		if cell := pointCell(uint32(t.Z), Tolerance); ok && cell > 0 && t.Z < MaxZoom && isPointLayer(l.Dataset) {
+			// The index thins dense points before any row is read, on the same grid as the encoder (in degrees,
+			// a close approximation of the tile's Mercator grid).
+			tb := t.Bound()
+			err = thin.ThinTileFeatures(ctx, l.Dataset, bbox, cell/Extent*(tb.Max[0]-tb.Min[0]), cell/Extent*(tb.Max[1]-tb.Min[1]), cols, collect)
+		} else {
+			err = src.TileFeatures(ctx, l.Dataset, bbox, cols, collect)
+		}
 		if err != nil {
 			return nil, Stats{}, err
 		}
