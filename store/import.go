@@ -393,6 +393,9 @@ func (im *Import) Finish(ctx context.Context) (*Result, error) {
 				return fail("keep the territory", err)
 			}
 		}
+		if err := im.buildLowZoom(ctx, res.GeometryType); err != nil {
+			return fail("simplified copy for low-zoom tiles", err)
+		}
 		var ok int
 		if err := tx.QueryRowContext(ctx, `SELECT CreateSpatialIndex(?, 'geom')`, t).Scan(&ok); err != nil || ok != 1 {
 			return fail("create spatial index", fmt.Errorf("CreateSpatialIndex returned %d: %v", ok, err))
@@ -530,8 +533,10 @@ func dropDatasetTable(ctx context.Context, tx *sql.Tx, table string) error {
 			return err
 		}
 	}
-	_, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS `+quoteIdent(table))
-	return err
+	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS `+quoteIdent(table)); err != nil {
+		return err
+	}
+	return dropLowZoom(ctx, tx, table)
 }
 
 // SetSourceSRID sets the EPSG code of the geometries given to Add, when it is learnt while reading.

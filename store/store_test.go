@@ -521,3 +521,34 @@ func TestThinTileFeatures(t *testing.T) {
 		t.Errorf("%d points (%v), first %v; want 16, the first of each cell", n, err, firsts)
 	}
 }
+
+// Polygon datasets keep a simplified copy for low-zoom tiles, made and replaced with each import.
+func TestLowZoomCopy(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	d := importFixture(t, s, "rnn", loadFixture(t, "rnn-isere.geojson"))
+	var n, full, simplified int
+	s.db.QueryRow(`SELECT count(*), sum(ST_NPoints(GeomFromWKB(wkb))) FROM patrimap_lowzoom_rnn`).Scan(&n, &simplified)
+	s.db.QueryRow(`SELECT sum(ST_NPoints(geom)) FROM rnn`).Scan(&full)
+	if n != 15 || simplified == 0 || simplified >= full {
+		t.Errorf("copy: %d rows, %d vertices for %d", n, simplified, full)
+	}
+	sn, _ := s.Snapshot(ctx)
+	count := 0
+	err := sn.LowZoomTileFeatures(ctx, d, *d.BBox, []string{"ID_MNHN"}, func(f *Feature) error {
+		count++
+		if f.Geometry == nil || f.Values[0] == nil {
+			t.Errorf("feature %d: %v %v", f.FID, f.Geometry, f.Values)
+		}
+		return nil
+	})
+	sn.Close()
+	if err != nil || count != 15 {
+		t.Errorf("low-zoom features: %d, %v", count, err)
+	}
+	importFixture(t, s, "rnn", loadFixture(t, "rnn-isere.geojson"))
+	s.db.QueryRow(`SELECT count(*) FROM patrimap_lowzoom_rnn`).Scan(&n)
+	if n != 15 {
+		t.Errorf("after a re-import the copy has %d rows", n)
+	}
+}

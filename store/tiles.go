@@ -17,17 +17,23 @@ import (
 // feature whose box touches the tile but not its shape simply clips to nothing. The Feature passed to each is
 // reused between calls.
 func (sn *Snapshot) TileFeatures(ctx context.Context, d Dataset, bbox orb.Bound, cols []string, each func(*Feature) error) error {
-	return sn.tileFeatures(ctx, d, bbox, 0, 0, cols, each)
+	return sn.tileFeatures(ctx, d, bbox, 0, 0, false, cols, each)
+}
+
+// LowZoomTileFeatures is TileFeatures with the geometries of the simplified copy made at import (see
+// LowZoomTolerance), for tiles up to LowZoomMax; datasets without a copy give their full geometries.
+func (sn *Snapshot) LowZoomTileFeatures(ctx context.Context, d Dataset, bbox orb.Bound, cols []string, each func(*Feature) error) error {
+	return sn.tileFeatures(ctx, d, bbox, 0, 0, sn.hasLowZoom(ctx, d), cols, each)
 }
 
 // ThinTileFeatures is TileFeatures for a dense point layer at low zoom: the index gives one feature (the
 // lowest fid) per cell of a grid of cellX × cellY degrees over the box, so that a tile of a département does
 // not read 40,000 rows to draw a few thousand markers.
 func (sn *Snapshot) ThinTileFeatures(ctx context.Context, d Dataset, bbox orb.Bound, cellX, cellY float64, cols []string, each func(*Feature) error) error {
-	return sn.tileFeatures(ctx, d, bbox, cellX, cellY, cols, each)
+	return sn.tileFeatures(ctx, d, bbox, cellX, cellY, false, cols, each)
 }
 
-func (sn *Snapshot) tileFeatures(ctx context.Context, d Dataset, bbox orb.Bound, cellX, cellY float64, cols []string, each func(*Feature) error) error {
+func (sn *Snapshot) tileFeatures(ctx context.Context, d Dataset, bbox orb.Bound, cellX, cellY float64, lowZoom bool, cols []string, each func(*Feature) error) error {
 	if d.GeometryType == "" {
 		return nil
 	}
@@ -41,7 +47,11 @@ func (sn *Snapshot) tileFeatures(ctx context.Context, d Dataset, bbox orb.Bound,
 		fields[i] = f
 	}
 	var b strings.Builder
-	b.WriteString(`SELECT t.fid, AsBinary(t.geom)`)
+	if lowZoom {
+		b.WriteString(`SELECT t.fid, l.wkb`)
+	} else {
+		b.WriteString(`SELECT t.fid, AsBinary(t.geom)`)
+	}
 	for _, f := range fields {
 		b.WriteString(", ")
 		switch f.Type {
@@ -58,8 +68,11 @@ func (sn *Snapshot) tileFeatures(ctx context.Context, d Dataset, bbox orb.Bound,
 			GROUP BY CAST((xmin - ?) / ? AS INTEGER), CAST((ymin - ?) / ? AS INTEGER)) ORDER BY t.fid`)
 		args = append(args, bbox.Min[0], cellX, bbox.Min[1], cellY)
 	} else {
-		b.WriteString(` FROM ` + quoteIdent("idx_"+d.Table+"_geom") + ` AS i JOIN ` + quoteIdent(d.Table) +
-			` AS t ON t.fid = i.pkid WHERE i.xmin <= ? AND i.xmax >= ? AND i.ymin <= ? AND i.ymax >= ? ORDER BY t.fid`)
+		b.WriteString(` FROM ` + quoteIdent("idx_"+d.Table+"_geom") + ` AS i JOIN ` + quoteIdent(d.Table) + ` AS t ON t.fid = i.pkid`)
+		if lowZoom {
+			b.WriteString(` JOIN ` + quoteIdent(lowZoomTable(d.Table)) + ` AS l ON l.fid = t.fid`)
+		}
+		b.WriteString(` WHERE i.xmin <= ? AND i.xmax >= ? AND i.ymin <= ? AND i.ymax >= ? ORDER BY t.fid`)
 	}
 	rows, err := sn.tx.QueryContext(ctx, b.String(), args...)
 	if err != nil {

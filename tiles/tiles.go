@@ -139,6 +139,12 @@ type pointThinner interface {
 	ThinTileFeatures(ctx context.Context, d store.Dataset, bbox orb.Bound, cellX, cellY float64, cols []string, each func(*store.Feature) error) error
 }
 
+// lowZoomSource is a FeatureSource that keeps simplified geometries for low zooms (the store, see
+// store.LowZoomTolerance).
+type lowZoomSource interface {
+	LowZoomTileFeatures(ctx context.Context, d store.Dataset, bbox orb.Bound, cols []string, each func(*store.Feature) error) error
+}
+
 func isPointLayer(d store.Dataset) bool {
 	return d.GeometryType == "POINT" || d.GeometryType == "MULTIPOINT"
 }
@@ -181,6 +187,8 @@ func (r *Renderer) Render(ctx context.Context, src FeatureSource, layers []Layer
 			// a close approximation of the tile's Mercator grid).
 			tb := t.Bound()
 			err = thin.ThinTileFeatures(ctx, l.Dataset, bbox, cell/Extent*(tb.Max[0]-tb.Min[0]), cell/Extent*(tb.Max[1]-tb.Min[1]), cols, collect)
+		} else if lz, ok := src.(lowZoomSource); ok && t.Z <= store.LowZoomMax && !isPointLayer(l.Dataset) {
+			err = lz.LowZoomTileFeatures(ctx, l.Dataset, bbox, cols, collect)
 		} else {
 			err = src.TileFeatures(ctx, l.Dataset, bbox, cols, collect)
 		}
