@@ -13,7 +13,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"strconv"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -258,35 +260,9 @@ func (r *Renderer) encode(ctx context.Context, layers []Layer, feats [][]*store.
 	)
 	for i, l := range layers {
 		ml := MVTLayer{Name: l.Dataset.ID, Extent: Extent}
-		seen := map[[2]int32]bool{}
+		outs := g.generaliseAll(projected[i], z, tol)
 		for j, sf := range feats[i] {
-			var out orb.Geometry
-			switch pg := projected[i][j].(type) {
-			case orb.Point:
-				out = g.points(orb.MultiPoint{pg}, pointCell(z, tol), seen)
-			case orb.MultiPoint:
-				out = g.points(pg, pointCell(z, tol), seen)
-			case orb.LineString:
-				out = g.lines(orb.MultiLineString{pg})
-			case orb.MultiLineString:
-				out = g.lines(pg)
-			case orb.Polygon:
-				out = g.polygons(orb.MultiPolygon{pg})
-			case orb.MultiPolygon:
-				out = g.polygons(pg)
-			case orb.Collection:
-				// Not produced by patrimap's importers; keep the polygonal members.
-				var mp orb.MultiPolygon
-				for _, c := range pg {
-					switch c := c.(type) {
-					case orb.Polygon:
-						mp = append(mp, c)
-					case orb.MultiPolygon:
-						mp = append(mp, c...)
-					}
-				}
-				out = g.polygons(mp)
-			}
+			out := outs[j]
 			if out == nil {
 				continue
 			}
@@ -435,4 +411,82 @@ func tileBound(t maptile.Tile, buf float64) orb.Bound {
 	a := p.unpoint(orb.Point{-buf, Extent + buf})
 	b := p.unpoint(orb.Point{Extent + buf, -buf})
 	return orb.Bound{Min: a, Max: b}
+}
+
+// generaliseAll generalises one layer's projected geometries. Points go in order (the thinning grid keeps the
+// first of each cell); polygons and lines, each on its own, are shared among the cores: their GEOS checks and
+// repairs are most of a cold low-zoom tile's time.
+func (g *generaliser) generaliseAll(geoms []orb.Geometry, z uint32, tol float64) []orb.Geometry {
+	outs := make([]orb.Geometry, len(geoms))
+	seen := map[[2]int32]bool{}
+	var rest []int
+	for j, pg := range geoms {
+		switch pg := pg.(type) {
+		case orb.Point:
+			outs[j] = g.points(orb.MultiPoint{pg}, pointCell(z, tol), seen)
+		case orb.MultiPoint:
+			outs[j] = g.points(pg, pointCell(z, tol), seen)
+		default:
+			rest = append(rest, j)
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(rest))
+	if workers <= 1 {
+		for _, j := range rest {
+			outs[j] = g.shape(geoms[j])
+		}
+		return outs
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	parts := make([]*generaliser, workers)
+	for w := range parts {
+		wg.Add(1)
+		part := &generaliser{tol: g.tol, bound: g.bound, repair: g.repair, valid: g.valid}
+		parts[w] = part
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				outs[j] = part.shape(geoms[j])
+			}
+		}()
+	}
+	for _, j := range rest {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	for _, p := range parts {
+		g.squares += p.squares
+		g.retried += p.retried
+		g.repaired += p.repaired
+	}
+	return outs
+}
+
+// shape generalises a line or polygon geometry.
+func (g *generaliser) shape(pg orb.Geometry) orb.Geometry {
+	switch pg := pg.(type) {
+	case orb.LineString:
+		return g.lines(orb.MultiLineString{pg})
+	case orb.MultiLineString:
+		return g.lines(pg)
+	case orb.Polygon:
+		return g.polygons(orb.MultiPolygon{pg})
+	case orb.MultiPolygon:
+		return g.polygons(pg)
+	case orb.Collection:
+		// Not produced by patrimap's importers; keep the polygonal members.
+		var mp orb.MultiPolygon
+		for _, c := range pg {
+			switch c := c.(type) {
+			case orb.Polygon:
+				mp = append(mp, c)
+			case orb.MultiPolygon:
+				mp = append(mp, c...)
+			}
+		}
+		return g.polygons(mp)
+	}
+	return nil
 }
