@@ -124,12 +124,17 @@ func (sn *Snapshot) Features(ctx context.Context, d Dataset, q Query, each func(
 		return fmt.Errorf("dataset %s: query: %w", d.ID, err)
 	}
 	defer rows.Close()
+	return scanFeatures(d.ID, rows, len(d.Fields), d.GeometryType != "", true, each)
+}
+
+// scanFeatures reads rows of (fid, WKB geometry, n values) into one reused Feature and calls each. Rows without
+// geometry are passed with a nil Geometry when keepNoGeom, skipped otherwise (a tile has no use for them).
+func scanFeatures(id string, rows *sql.Rows, n int, hasGeom, keepNoGeom bool, each func(*Feature) error) error {
 	var (
-		f     Feature
-		blob  []byte
-		vals  = make([]any, len(d.Fields))
-		dest  = make([]any, len(d.Fields)+2)
-		hasGe = d.GeometryType != ""
+		f    Feature
+		blob []byte
+		vals = make([]any, n)
+		dest = make([]any, n+2)
 	)
 	dest[0], dest[1] = &f.FID, &blob
 	for i := range vals {
@@ -138,15 +143,17 @@ func (sn *Snapshot) Features(ctx context.Context, d Dataset, q Query, each func(
 	f.Values = vals
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
-			return fmt.Errorf("dataset %s: read row: %w", d.ID, err)
+			return fmt.Errorf("dataset %s: read row: %w", id, err)
 		}
 		f.Geometry = nil
-		if hasGe && blob != nil {
+		if hasGeom && blob != nil {
 			g, err := wkb.Unmarshal(blob)
 			if err != nil {
-				return fmt.Errorf("dataset %s: feature %d: geometry: %w", d.ID, f.FID, err)
+				return fmt.Errorf("dataset %s: feature %d: geometry: %w", id, f.FID, err)
 			}
 			f.Geometry = g
+		} else if !keepNoGeom {
+			continue
 		}
 		for i, v := range vals {
 			if b, ok := v.([]byte); ok {
@@ -158,7 +165,7 @@ func (sn *Snapshot) Features(ctx context.Context, d Dataset, q Query, each func(
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("dataset %s: read rows: %w", d.ID, err)
+		return fmt.Errorf("dataset %s: read rows: %w", id, err)
 	}
 	return nil
 }

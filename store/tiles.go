@@ -79,42 +79,7 @@ func (sn *Snapshot) tileFeatures(ctx context.Context, d Dataset, bbox orb.Bound,
 		return fmt.Errorf("dataset %s: tile query: %w", d.ID, err)
 	}
 	defer rows.Close()
-	var (
-		f    Feature
-		blob []byte
-		vals = make([]any, len(fields))
-		dest = make([]any, len(fields)+2)
-	)
-	dest[0], dest[1] = &f.FID, &blob
-	for i := range vals {
-		dest[i+2] = &vals[i]
-	}
-	f.Values = vals
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return fmt.Errorf("dataset %s: read row: %w", d.ID, err)
-		}
-		if blob == nil {
-			continue
-		}
-		g, err := wkb.Unmarshal(blob)
-		if err != nil {
-			return fmt.Errorf("dataset %s: feature %d: geometry: %w", d.ID, f.FID, err)
-		}
-		f.Geometry = g
-		for i, v := range vals {
-			if bs, ok := v.([]byte); ok {
-				vals[i] = string(bs)
-			}
-		}
-		if err := each(&f); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("dataset %s: read rows: %w", d.ID, err)
-	}
-	return nil
+	return scanFeatures(d.ID, rows, len(fields), true, false, each)
 }
 
 // RepairPolygons makes an invalid (multi)polygon valid with GEOS (ST_Buffer(g, 0)), for the tile encoder's
