@@ -93,6 +93,41 @@ func (g *generaliser) polygons(mp orb.MultiPolygon) orb.Geometry {
 	return square(c)
 }
 
+// needsGEOS says whether validPolygons's verdict on mp must be confirmed by GEOS. The quick check is complete
+// for polygons with at most one hole that shares at most one vertex with its shell, in a multipolygon whose
+// parts' boxes do not meet: it then sees every crossing, every fold and the hole's side. Nested holes, two-point
+// touches (an interior cut in two) and parts that may overlap are GEOS's to judge.
+func needsGEOS(mp orb.MultiPolygon) bool {
+	bounds := make([]orb.Bound, len(mp))
+	for i, p := range mp {
+		if len(p) > 2 {
+			return true
+		}
+		if len(p) == 2 {
+			shell := make(map[orb.Point]bool, len(p[0]))
+			for _, q := range p[0] {
+				shell[q] = true
+			}
+			shared := 0
+			for _, q := range p[1][:len(p[1])-1] {
+				if shell[q] {
+					shared++
+				}
+			}
+			if shared > 1 {
+				return true
+			}
+		}
+		bounds[i] = p.Bound()
+		for j := 0; j < i; j++ {
+			if bounds[i].Intersects(bounds[j]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // fitPolygons clips, simplifies and snaps, retrying with less simplification until the result is valid.
 func (g *generaliser) fitPolygons(mp orb.MultiPolygon) orb.MultiPolygon {
 	clipped := make(orb.MultiPolygon, 0, len(mp))
@@ -111,7 +146,7 @@ func (g *generaliser) fitPolygons(mp orb.MultiPolygon) orb.MultiPolygon {
 		if !validPolygons(out) {
 			return false
 		}
-		return !deep || g.valid == nil || len(out) == 0 || g.valid(out)
+		return !deep || g.valid == nil || len(out) == 0 || !needsGEOS(out) || g.valid(out)
 	}
 	for _, tol := range []float64{g.tol, g.tol / 4, 0} {
 		out := snapPolygons(clipped, tol)
@@ -120,6 +155,12 @@ func (g *generaliser) fitPolygons(mp orb.MultiPolygon) orb.MultiPolygon {
 			return out
 		}
 		if tol == 0 {
+			if b := clipped.Bound(); width(b) < 4*MinSize && height(b) < 4*MinSize {
+				// A site of a few pixels that cannot be drawn validly on the grid: its pixel square (the
+				// caller's fallback) shows it as well, without a GEOS repair.
+				g.retried++
+				return nil
+			}
 			if g.repair == nil {
 				return out
 			}
