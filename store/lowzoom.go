@@ -14,9 +14,9 @@ import (
 // up to zoom 8 (360° / 2⁸ / 4096 = 0.00034°), so tiles up to z8 drawn from it look the same.
 const LowZoomTolerance = 0.0003
 
-// LowZoomMax is the highest zoom whose tiles read the simplified copy: up to z7 the copy's error is under half
-// a tile unit. (At z8 one APB tile came out with a polygon GEOS finds invalid once decoded: z8 reads the full
-// geometries until that is understood.)
+// LowZoomMax is the highest zoom whose tiles read the simplified copy: up to z7 its error is under half a tile
+// unit. At z8 the copy's braided rivers (one APB site of 25 parts touching each other) fold onto each other on
+// the grid beyond what GEOS repairs, and the tile could only keep one part valid: z8 reads full geometries.
 const LowZoomMax = 7
 
 func lowZoomTable(table string) string { return "patrimap_lowzoom_" + table }

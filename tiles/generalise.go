@@ -128,6 +128,23 @@ func needsGEOS(mp orb.MultiPolygon) bool {
 	return false
 }
 
+// separableParts keeps, largest first, each part of mp that is valid alone and leaves the parts kept before
+// valid with it: a valid multipolygon of what can be drawn (parts folded onto others by the grid are left out).
+func (g *generaliser) separableParts(mp orb.MultiPolygon, ok func(orb.MultiPolygon, bool) bool) orb.MultiPolygon {
+	parts := append(orb.MultiPolygon(nil), mp...)
+	sort.Slice(parts, func(i, j int) bool { return math.Abs(ringArea(parts[i][0])) > math.Abs(ringArea(parts[j][0])) })
+	var kept orb.MultiPolygon
+	for _, p := range parts {
+		if !ok(orb.MultiPolygon{p}, true) {
+			continue
+		}
+		if with := append(append(orb.MultiPolygon(nil), kept...), p); ok(with, true) {
+			kept = with
+		}
+	}
+	return kept
+}
+
 // fitPolygons clips, simplifies and snaps, retrying with less simplification until the result is valid.
 func (g *generaliser) fitPolygons(mp orb.MultiPolygon) orb.MultiPolygon {
 	clipped := make(orb.MultiPolygon, 0, len(mp))
@@ -170,10 +187,13 @@ func (g *generaliser) fitPolygons(mp orb.MultiPolygon) orb.MultiPolygon {
 			for range 3 {
 				out = snapPolygons(g.repair(out), 0)
 				if ok(out, true) {
-					break
+					return out
 				}
 			}
-			return out
+			// Still invalid on the grid (narrow parts that snapping folds onto each other): keep the parts that
+			// are valid on their own and apart from each other, largest first, rather than ship an invalid
+			// polygon.
+			return g.separableParts(out, ok)
 		}
 		g.retried++
 	}
