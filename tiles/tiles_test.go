@@ -227,3 +227,20 @@ func TestDensePointsThinnedPerZoom(t *testing.T) {
 		}
 	}
 }
+
+// The last resort of a polygon still invalid after repairs keeps what stays valid together: here the largest
+// part and the one apart from it, not the one sharing its edge.
+func TestSeparableParts(t *testing.T) {
+	big := orb.Polygon{{{0, 0}, {0, 100}, {100, 100}, {100, 0}, {0, 0}}}
+	touching := orb.Polygon{{{100, 0}, {100, 50}, {150, 50}, {150, 0}, {100, 0}}} // shares an edge with big
+	apart := orb.Polygon{{{300, 300}, {300, 320}, {320, 320}, {320, 300}, {300, 300}}}
+	g := &generaliser{}
+	ok := func(mp orb.MultiPolygon, _ bool) bool { return validPolygons(mp) }
+	if ok(orb.MultiPolygon{big, touching, apart}, true) {
+		t.Fatal("the input should be invalid")
+	}
+	got := g.separableParts(orb.MultiPolygon{touching, apart, big}, ok)
+	if len(got) != 2 || !ok(got, true) || got[0].Bound() != big.Bound() || got[1].Bound() != apart.Bound() {
+		t.Errorf("kept %v", got)
+	}
+}
