@@ -79,6 +79,7 @@ func Inspect(ctx context.Context, path string, srid int) (*File, error) {
 		f.Ignored = r.Ignored()
 		f.Encoding = r.Encoding()
 		f.Fields = dbfFields(r.Fields())
+		r.SkipGeometry() // only the CODE_R_ENP values are looked at
 		for i := 0; i < 20 && r.Next(); i++ {
 			for j, fd := range r.Fields() {
 				if strings.EqualFold(fd.Name, "CODE_R_ENP") {

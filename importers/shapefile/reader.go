@@ -39,10 +39,15 @@ type Reader struct {
 	ignored []string
 	closers []io.Closer
 
-	rec Record
-	n   int
-	err error
+	rec      Record
+	n        int
+	err      error
+	skipGeom bool
 }
+
+// SkipGeometry makes Next leave Record.Geometry nil without decoding the shapes: a first look at the
+// attributes (which layer is this?) costs no geometry parsing.
+func (r *Reader) SkipGeometry() { r.skipGeom = true }
 
 // maxSidecar bounds what is read of a .prj or .cpg, which are a few hundred bytes.
 const maxSidecar = 64 << 10
@@ -183,7 +188,10 @@ func (r *Reader) Next() bool {
 			r.err = fmt.Errorf("%s: record %d: %w", r.name, rec.Number, err)
 			return false
 		}
-		g, err := parseShape(content, &rec.Issues)
+		var g orb.Geometry
+		if !r.skipGeom {
+			g, err = parseShape(content, &rec.Issues)
+		}
 		var bad errShape
 		switch {
 		case errors.As(err, &bad):
