@@ -565,7 +565,7 @@ func removeDB(db string) {
 func BenchmarkOgr2ogr(b *testing.B) {
 	ogr, err := exec.LookPath("ogr2ogr")
 	if err != nil {
-		b.Skip("ogr2ogr not found: install gdal-bin (make test-deps does) to compare with GDAL")
+		b.Fatal("ogr2ogr not found: install gdal-bin (make test-deps does) to compare with GDAL")
 	}
 	for _, l := range importLayers {
 		b.Run(l.name, func(b *testing.B) {

@@ -138,7 +138,7 @@ func BenchmarkReadPBF(b *testing.B) {
 // writes the points and multipolygons layers with the theme's WHERE to GeoJSON in /dev/null.
 func BenchmarkOgr2ogrPBF(b *testing.B) {
 	if _, err := exec.LookPath("ogr2ogr"); err != nil {
-		b.Skip("ogr2ogr (gdal-bin) not installed")
+		b.Fatal("ogr2ogr not found: install gdal-bin (make test-deps does)")
 	}
 	path, elements := benchPBF(b)
 	dir := b.TempDir()

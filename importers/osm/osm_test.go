@@ -86,9 +86,6 @@ var gdalWhere = map[string]string{
 // TestRealFilesAgainstGDAL runs GDAL's OSM driver on the same files and checks the counts recorded in
 // realFileCounts.
 func TestRealFilesAgainstGDAL(t *testing.T) {
-	if testing.Short() {
-		t.Skip("slow: runs ogrinfo")
-	}
 	if _, err := exec.LookPath("ogrinfo"); err != nil {
 		t.Fatal("ogrinfo not found: install gdal-bin (make test-deps does)")
 	}
@@ -299,9 +296,6 @@ func TestOpenRejects(t *testing.T) {
 // A PBF made by... nobody here: no real PBF survived in the shared folder, so the PBF path is tested on a file
 // the benchmark writes from the Andorra extract (see bench_test.go).
 func TestPBFMatchesXML(t *testing.T) {
-	if testing.Short() {
-		t.Skip("writes a PBF")
-	}
 	pbf := andorraPBF(t, t.TempDir(), 1)
 	for _, name := range []string{"playground", "museum", "protected_area"} {
 		x, err := cachedRead(t, "andorra-latest.osm.bz2", name, false)
