@@ -71,7 +71,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"import", "import a source into a dataset (geojson)", runImport},
+		{"import", "import a source into a dataset (geojson, inpn, culture, osm)", runImport},
 		{"datasets", "list the datasets in the store", runDatasets},
 		{"export", "export datasets for other tools (umap: a uMap full map backup)", runExport},
 		{"check", "cross-check datasets (merimee-osm: Mérimée against OSM's ref:mhs)", runCheck},
