@@ -1,4 +1,4 @@
-// Package encode writes store features in the formats patrimap serves and exports (GeoJSON for now), streaming
+// Package encode writes store features in the formats patrimap serves and exports (GeoJSON, CSV, KML), streaming
 // one feature at a time into an io.Writer. It does no I/O of its own beyond the writer it is given.
 package encode
 

@@ -49,7 +49,7 @@ func (t FieldType) sqlType() string {
 	case FieldDateTime:
 		return "DATETIME"
 	case FieldJSON:
-		return "JSONTEXT" // GDAL reads this declared type as a JSON string field
+		return "JSONTEXT" // marks the column as JSON for patrimap; GDAL 3.6 reads it as a String field
 	}
 	return "TEXT"
 }

@@ -103,7 +103,8 @@ func (s *Store) init(ctx context.Context, extension string) error {
 		return fmt.Errorf("open %s: not a SQLite database? %w", s.path, err)
 	}
 	if hasMeta == 0 {
-		// InitSpatialMetadata(1): one transaction, and only the spatial_ref_sys rows in use (WGS84 and friends).
+		// InitSpatialMetadata(1): in one transaction; it loads the whole EPSG table, which ST_Transform needs
+		// for the CRS of any source (Lambert-93, UTM zones, Web Mercator...).
 		if _, err := conn.ExecContext(ctx, `SELECT InitSpatialMetadata(1)`); err != nil {
 			return fmt.Errorf("open %s: initialise SpatiaLite metadata: %w", s.path, err)
 		}
