@@ -173,6 +173,7 @@ func runImportINPN(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
+		defer f.Close()
 		if *layerKey == "auto" {
 			l, why, ok := inpn.Recognise(filepath.Base(p), fieldNames(f.Fields), f.Codes)
 			if !ok {

@@ -88,6 +88,7 @@ func importReal(t *testing.T, st *store.Store, path, key string) []store.Dataset
 	if err != nil {
 		t.Fatalf("inspect: %v", err)
 	}
+	defer f.Close()
 	layer, _ := LayerByKey(key)
 	var out []store.Dataset
 	for i, part := range layer.Parts() {

@@ -25,6 +25,19 @@ type File struct {
 	SRID     int
 	Encoding string
 	Ignored  []string // other members of a zip
+
+	extracted string // the zip's shapefile, extracted for the passes of Source
+	tmpDir    string
+}
+
+// Close removes what Source extracted from a zip.
+func (f *File) Close() error {
+	if f.tmpDir == "" {
+		return nil
+	}
+	dir := f.tmpDir
+	f.tmpDir, f.extracted = "", ""
+	return os.RemoveAll(dir)
 }
 
 var errPeekDone = errors.New("peek done")
@@ -154,9 +167,30 @@ func (f *File) Source(prog *importers.Progress) (importers.Source, func() error,
 		}
 		return src, src.Close, nil
 	}
-	r, err := openShapefile(f.Path)
+	path := f.Path
+	if strings.EqualFold(filepath.Ext(f.Path), ".zip") {
+		// Each pass over a zip member inflates it again: national parks take one pass per dataset, so the
+		// shapefile is extracted once (after the zip's checks) and read from disk. Close removes it.
+		if f.extracted == "" {
+			dir, err := os.MkdirTemp("", "patrimap-zip-")
+			if err != nil {
+				return nil, nil, err
+			}
+			main, _, err := shapefile.ExtractZip(f.Path, shapefile.ZipOptions{}, dir)
+			if err != nil {
+				os.RemoveAll(dir)
+				return nil, nil, err
+			}
+			f.extracted, f.tmpDir = main, dir
+		}
+		path = f.extracted
+	}
+	r, err := shapefile.Open(path)
 	if err != nil {
 		return nil, nil, err
+	}
+	if path != f.Path {
+		r.SetName(filepath.Base(f.Path) + ": " + filepath.Base(path))
 	}
 	prog.ExpectRecords(int64(r.NumRecords()))
 	return &shapefileSource{r: r, srid: f.SRID}, r.Close, nil

@@ -45,8 +45,8 @@ type Reader struct {
 	skipGeom bool
 }
 
-// SkipGeometry makes Next leave Record.Geometry nil without decoding the shapes: a first look at the
-// attributes (which layer is this?) costs no geometry parsing.
+// SkipGeometry makes Next read the attributes only, leaving Record.Geometry nil and the .shp unread: a first
+// look at a layer (which one is it?) costs neither reading nor parsing shapes.
 func (r *Reader) SkipGeometry() { r.skipGeom = true }
 
 // maxSidecar bounds what is read of a .prj or .cpg, which are a few hundred bytes.
@@ -154,6 +154,9 @@ func readSidecar(fs fileSet, ext string) ([]byte, error) {
 	return b, nil
 }
 
+// SetName changes how errors name the file (an extracted member is named after its zip).
+func (r *Reader) SetName(name string) { r.name = name }
+
 // HasGeometry is false for an attribute-only table (a .dbf with no .shp).
 func (r *Reader) HasGeometry() bool { return r.shp != nil }
 
@@ -178,7 +181,7 @@ func (r *Reader) Next() bool {
 		return false
 	}
 	rec := Record{Number: r.n + 1}
-	if r.shp != nil {
+	if r.shp != nil && !r.skipGeom {
 		content, err := r.shp.next()
 		if err == io.EOF {
 			// Extra .dbf rows without a shape are not features; GDAL counts the .shp's records too.
@@ -188,10 +191,7 @@ func (r *Reader) Next() bool {
 			r.err = fmt.Errorf("%s: record %d: %w", r.name, rec.Number, err)
 			return false
 		}
-		var g orb.Geometry
-		if !r.skipGeom {
-			g, err = parseShape(content, &rec.Issues)
-		}
+		g, err := parseShape(content, &rec.Issues)
 		var bad errShape
 		switch {
 		case errors.As(err, &bad):
@@ -204,7 +204,7 @@ func (r *Reader) Next() bool {
 	}
 	values, deleted, err := r.dbf.next(&rec.Issues)
 	switch {
-	case err == io.EOF && r.shp == nil:
+	case err == io.EOF && (r.shp == nil || r.skipGeom):
 		return false
 	case err == io.EOF:
 		rec.Issues = append(rec.Issues, "no attributes: the .dbf has fewer rows than the .shp has shapes")

@@ -452,3 +452,24 @@ func TestDetectCRS(t *testing.T) {
 }
 
 func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// ExtractZip writes the same shapefile OpenZip reads, after the same checks.
+func TestExtractZip(t *testing.T) {
+	shp := string(shpFile(shapePolygon, polygonContent(shapePolygon, square(0, 0, 10, true))))
+	dbf := string(dbfFile(0, nameField, []string{"Écrins"}))
+	p := zipWith(t, [][2]string{{"pn/pn2016/N_ENP_PN_S_000.SHP", shp}, {"pn/pn2016/N_ENP_PN_S_000.dbf", dbf},
+		{"pn/pn2016/N_ENP_ACTE_PN_000.dbf", dbf}, {"pn/pn2016/N_ENP_PN_S_000.cpg", "UTF-8"}}, nil)
+	dir := t.TempDir()
+	main, ignored, err := ExtractZip(p, ZipOptions{}, dir)
+	if err != nil || filepath.Base(main) != "N_ENP_PN_S_000.shp" || len(ignored) != 1 {
+		t.Fatalf("%s %v %v", main, ignored, err)
+	}
+	r := openFile(t, main)
+	if recs := readAll(t, r); len(recs) != 1 || recs[0].Values[0] != "Écrins" || recs[0].Geometry == nil {
+		t.Errorf("extracted records %+v", recs)
+	}
+	bad := zipWith(t, [][2]string{{"../x.shp", shp}, {"x.dbf", dbf}}, nil)
+	if _, _, err := ExtractZip(bad, ZipOptions{}, t.TempDir()); err == nil || !strings.Contains(err.Error(), "path traversal") {
+		t.Errorf("traversal: %v", err)
+	}
+}

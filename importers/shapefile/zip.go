@@ -31,6 +31,81 @@ var components = map[string]bool{".shp": true, ".shx": true, ".dbf": true, ".prj
 // geometry is read (the largest, if several have, unless opts.Layer names one) and the others are reported by
 // Ignored. Members whose names leave the archive, symbolic links and oversized members are refused.
 func OpenZip(zipPath string, opts ZipOptions) (*Reader, error) {
+	zr, chosen, ignored, err := chooseLayer(zipPath, opts)
+	if err != nil {
+		return nil, err
+	}
+	zname := filepath.Base(zipPath)
+	fs := fileSet{
+		name: zname + ": " + path.Base(chosen.stem),
+		has:  func(ext string) bool { return chosen.members[ext] != nil },
+		open: func(ext string) (io.ReadCloser, error) {
+			f := chosen.members[ext]
+			if f == nil {
+				return nil, os.ErrNotExist
+			}
+			return f.Open()
+		},
+	}
+	r, err := open(fs, path.Base(chosen.stem))
+	if err != nil {
+		zr.Close()
+		return nil, err
+	}
+	r.ignored = ignored
+	r.closers = append([]io.Closer{zr}, r.closers...)
+	return r, nil
+}
+
+// ExtractZip writes the shapefile OpenZip would read (the same choice, after the same checks) into dir, under
+// its own base name, and returns the path of its .shp (or of its .dbf, for a table alone) and the members left
+// out. A zip member is inflated again at every pass over it: an importer that reads a layer several times (the
+// national parks: one pass per dataset) reads the extracted files instead.
+func ExtractZip(zipPath string, opts ZipOptions, dir string) (string, []string, error) {
+	zr, chosen, ignored, err := chooseLayer(zipPath, opts)
+	if err != nil {
+		return "", nil, err
+	}
+	defer zr.Close()
+	base := path.Base(chosen.stem)
+	for ext, m := range chosen.members {
+		if err := extractMember(m, filepath.Join(dir, base+ext)); err != nil {
+			return "", nil, fmt.Errorf("%s: %s: %w", filepath.Base(zipPath), m.Name, err)
+		}
+	}
+	main := filepath.Join(dir, base+".shp")
+	if chosen.members[".shp"] == nil {
+		main = filepath.Join(dir, base+".dbf")
+	}
+	return main, ignored, nil
+}
+
+func extractMember(m *zip.File, dest string) error {
+	in, err := m.Open()
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dest, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	// The member's declared size was checked; archive/zip refuses a member that inflates beyond it.
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// zipLayer is one shapefile of a zip: its members by extension.
+type zipLayer struct {
+	stem    string // member path without extension, as in the zip
+	members map[string]*zip.File
+}
+
+// chooseLayer opens the zip, checks every member and picks the shapefile to read (see OpenZip).
+func chooseLayer(zipPath string, opts ZipOptions) (*zip.ReadCloser, *zipLayer, []string, error) {
 	if opts.MaxEntryBytes == 0 {
 		opts.MaxEntryBytes = 4 << 30
 	}
@@ -41,24 +116,20 @@ func OpenZip(zipPath string, opts ZipOptions) (*Reader, error) {
 	zr, err := zip.OpenReader(zipPath)
 	if errors.Is(err, zip.ErrInsecurePath) {
 		zr.Close()
-		return nil, fmt.Errorf("%s: a member's path leads outside the archive (path traversal): refusing the zip", zname)
+		return nil, nil, nil, fmt.Errorf("%s: a member's path leads outside the archive (path traversal): refusing the zip", zname)
 	}
 	if err != nil {
 		if os.IsNotExist(err) {
-			return nil, fmt.Errorf("%s: %w", zname, err)
+			return nil, nil, nil, fmt.Errorf("%s: %w", zname, err)
 		}
-		return nil, fmt.Errorf("%s: not a readable zip (%v): download it again", zname, err)
+		return nil, nil, nil, fmt.Errorf("%s: not a readable zip (%v): download it again", zname, err)
 	}
-	type layer struct {
-		stem    string // member path without extension, as in the zip
-		members map[string]*zip.File
-	}
-	layers := map[string]*layer{}
+	layers := map[string]*zipLayer{}
 	var others []string
 	for _, f := range zr.File {
 		if err := checkMember(f, opts); err != nil {
 			zr.Close()
-			return nil, fmt.Errorf("%s: %w", zname, err)
+			return nil, nil, nil, fmt.Errorf("%s: %w", zname, err)
 		}
 		if f.FileInfo().IsDir() {
 			continue
@@ -71,7 +142,7 @@ func OpenZip(zipPath string, opts ZipOptions) (*Reader, error) {
 		stem := strings.TrimSuffix(f.Name, path.Ext(f.Name))
 		key := strings.ToLower(stem)
 		if layers[key] == nil {
-			layers[key] = &layer{stem: stem, members: map[string]*zip.File{}}
+			layers[key] = &zipLayer{stem: stem, members: map[string]*zip.File{}}
 		}
 		layers[key].members[ext] = f
 	}
@@ -80,13 +151,13 @@ func OpenZip(zipPath string, opts ZipOptions) (*Reader, error) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	size := func(l *layer, ext string) uint64 {
+	size := func(l *zipLayer, ext string) uint64 {
 		if f := l.members[ext]; f != nil {
 			return f.UncompressedSize64
 		}
 		return 0
 	}
-	var chosen *layer
+	var chosen *zipLayer
 	for _, k := range keys {
 		l := layers[k]
 		if opts.Layer != "" {
@@ -111,9 +182,9 @@ func OpenZip(zipPath string, opts ZipOptions) (*Reader, error) {
 			names = append(names, path.Base(layers[k].stem))
 		}
 		if opts.Layer != "" {
-			return nil, fmt.Errorf("%s: no shapefile named %q in the zip; it holds: %s", zname, opts.Layer, strings.Join(names, ", "))
+			return nil, nil, nil, fmt.Errorf("%s: no shapefile named %q in the zip; it holds: %s", zname, opts.Layer, strings.Join(names, ", "))
 		}
-		return nil, fmt.Errorf("%s: no shapefile in the zip (no .dbf or .shp member)", zname)
+		return nil, nil, nil, fmt.Errorf("%s: no shapefile in the zip (no .dbf or .shp member)", zname)
 	}
 	var ignored []string
 	for _, k := range keys {
@@ -126,25 +197,7 @@ func OpenZip(zipPath string, opts ZipOptions) (*Reader, error) {
 		}
 	}
 	ignored = append(ignored, others...)
-	fs := fileSet{
-		name: zname + ": " + path.Base(chosen.stem),
-		has:  func(ext string) bool { return chosen.members[ext] != nil },
-		open: func(ext string) (io.ReadCloser, error) {
-			f := chosen.members[ext]
-			if f == nil {
-				return nil, os.ErrNotExist
-			}
-			return f.Open()
-		},
-	}
-	r, err := open(fs, path.Base(chosen.stem))
-	if err != nil {
-		zr.Close()
-		return nil, err
-	}
-	r.ignored = ignored
-	r.closers = append([]io.Closer{zr}, r.closers...)
-	return r, nil
+	return zr, chosen, ignored, nil
 }
 
 // checkMember refuses what a hostile or broken zip could use against the machine, even though patrimap
