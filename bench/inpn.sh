@@ -44,4 +44,4 @@ for spec in "apb/apb.zip:apb/apb.shp" "pn/pn.zip:pn/pn2016_06/N_ENP_PN_S_000.shp
   awk -v a="$pt" -v b="$gt" -v c="$pm" -v d="$gm" -v n="$name" \
     'BEGIN { printf "%-8s ratio     %9.2fx %11.2fx   (patrimap / ogr2ogr; below 1 is better)\n", n, a / b, c / d }'
 done
-echo "medians of $RUNS runs; patrimap's PN import writes two datasets (cœurs, aires d'adhésion) and reads the zip twice"
+echo "medians of $RUNS runs; patrimap's PN import writes two datasets (cœurs, aires d'adhésion), and a simplified copy of each for the vector tiles"
