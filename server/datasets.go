@@ -121,20 +121,9 @@ func parseBBox(raw string, latLon bool) (orb.Bound, error) {
 	if latLon {
 		expect = "bbox with bbox-crs EPSG:4326 must be south,west,north,east (latitude first), e.g. bbox=45.1,5.6,45.3,5.8"
 	}
-	parts := strings.Split(raw, ",")
-	if len(parts) != 4 && len(parts) != 6 {
-		return orb.Bound{}, fmt.Errorf("%s: got %d numbers", expect, len(parts))
-	}
-	v := make([]float64, len(parts))
-	for i, p := range parts {
-		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return orb.Bound{}, fmt.Errorf("%s: %q is not a number", expect, p)
-		}
-		v[i] = f
-	}
-	if len(v) == 6 {
-		v = []float64{v[0], v[1], v[3], v[4]}
+	v, err := bboxNumbers(raw, expect)
+	if err != nil {
+		return orb.Bound{}, err
 	}
 	if latLon {
 		v = []float64{v[1], v[0], v[3], v[2]}
@@ -151,4 +140,25 @@ func parseBBox(raw string, latLon bool) (orb.Bound, error) {
 		return orb.Bound{}, fmt.Errorf("%s: west (%v) is greater than east (%v); boxes across the antimeridian are not supported, send two", expect, w, e)
 	}
 	return orb.Bound{Min: orb.Point{w, s}, Max: orb.Point{e, n}}, nil
+}
+
+// bboxNumbers reads the 4 numbers of a bbox (a 6-number 3D box gives its 4 horizontal ones); expect says what
+// is expected, for the error.
+func bboxNumbers(raw, expect string) ([]float64, error) {
+	parts := strings.Split(raw, ",")
+	if len(parts) != 4 && len(parts) != 6 {
+		return nil, fmt.Errorf("%s: got %d numbers", expect, len(parts))
+	}
+	v := make([]float64, len(parts))
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, fmt.Errorf("%s: %q is not a number", expect, p)
+		}
+		v[i] = f
+	}
+	if len(v) == 6 {
+		v = []float64{v[0], v[1], v[3], v[4]}
+	}
+	return v, nil
 }

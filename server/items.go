@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -159,20 +158,9 @@ func (s *Server) parseItems(c echo.Context, sn *store.Snapshot, d store.Dataset)
 // parseProjectedBBox reads a bbox in a projected CRS (metres): 4 or 6 numbers, minimum before maximum.
 func parseProjectedBBox(raw string, c crsInfo) (orb.Bound, error) {
 	expect := fmt.Sprintf("bbox with bbox-crs EPSG:%d must be minx,miny,maxx,maxy in metres", c.SRID)
-	parts := strings.Split(raw, ",")
-	if len(parts) != 4 && len(parts) != 6 {
-		return orb.Bound{}, fmt.Errorf("%s: got %d numbers", expect, len(parts))
-	}
-	v := make([]float64, len(parts))
-	for i, p := range parts {
-		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return orb.Bound{}, fmt.Errorf("%s: %q is not a number", expect, p)
-		}
-		v[i] = f
-	}
-	if len(v) == 6 {
-		v = []float64{v[0], v[1], v[3], v[4]}
+	v, err := bboxNumbers(raw, expect)
+	if err != nil {
+		return orb.Bound{}, err
 	}
 	if v[0] > v[2] || v[1] > v[3] {
 		return orb.Bound{}, fmt.Errorf("%s: the minimum comes first", expect)
