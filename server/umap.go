@@ -130,7 +130,7 @@ func (s *Server) serveUMap(c echo.Context, slug, path string, find func([]store.
 		return err
 	}
 	defer sn.Close()
-	all, err := s.store.Datasets(ctx)
+	all, err := sn.Datasets(ctx)
 	if err != nil {
 		return err
 	}

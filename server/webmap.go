@@ -103,7 +103,7 @@ func (s *Server) search(c echo.Context) error {
 		return err
 	}
 	defer sn.Close()
-	ds, err := s.store.Datasets(ctx)
+	ds, err := sn.Datasets(ctx)
 	if err != nil {
 		return err
 	}

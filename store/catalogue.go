@@ -180,8 +180,15 @@ func scanDataset(r rowScanner) (Dataset, error) {
 }
 
 // Datasets lists the catalogue, ordered by theme then id.
-func (s *Store) Datasets(ctx context.Context) ([]Dataset, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+datasetColumns+` FROM patrimap_datasets ORDER BY theme, id`)
+func (s *Store) Datasets(ctx context.Context) ([]Dataset, error) { return listDatasets(ctx, s.db) }
+
+// Datasets returns the catalogue as of the snapshot: the datasets whose features the snapshot then reads.
+func (sn *Snapshot) Datasets(ctx context.Context) ([]Dataset, error) { return listDatasets(ctx, sn.tx) }
+
+func listDatasets(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}) ([]Dataset, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+datasetColumns+` FROM patrimap_datasets ORDER BY theme, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list datasets: %w", err)
 	}

@@ -74,7 +74,13 @@ func runExportUMap(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	all, err := st.Datasets(ctx)
+	// One read view for the catalogue and the features: an import committing meanwhile is not half seen.
+	sn, err := st.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	defer sn.Close()
+	all, err := sn.Datasets(ctx)
 	if err != nil {
 		return err
 	}
@@ -107,11 +113,6 @@ func runExportUMap(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sn, err := st.Snapshot(ctx)
-	if err != nil {
-		return err
-	}
-	defer sn.Close()
 	opt := umap.Options{Budget: limit, BaseURL: baseURL}
 	if live {
 		opt.Mode = umap.Live

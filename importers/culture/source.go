@@ -170,7 +170,7 @@ func (s *Source) Records(ctx context.Context, rep *importers.Report, emit func(i
 	// Two passes: the first only counts the rows sharing each point (commune-level precision needs the whole
 	// file), the second normalises again and emits, so that the normalised rows are never all in memory.
 	pl := newPlaces(ref)
-	count := &normaliser{file: f, places: pl, rep: &importers.Report{}, seen: map[string]string{}}
+	count := &normaliser{file: f, places: pl, rep: &importers.Report{}, seen: map[string]string{}, locateOnly: true}
 	shared := map[string]int{}
 	i := 0
 	err := t.each(func(r *row) error {
@@ -270,6 +270,9 @@ type normaliser struct {
 	rep    *importers.Report
 	seen   map[string]string // id → ref of its first row
 	cells  []string
+	// locateOnly stops at a row's communes and position: the first pass needs nothing else (no protection
+	// history, no properties).
+	locateOnly bool
 }
 
 // value is the first non-empty cell among the columns of role r.
@@ -477,6 +480,9 @@ func (n *normaliser) normalise(r *row) entry {
 	}
 
 	pos := n.position(r, label)
+	if n.locateOnly {
+		return entry{ref: ref, codes: codes, dep: dep, pos: pos}
+	}
 
 	props := make([]store.Property, 0, len(clean)+16)
 	props = append(props,
