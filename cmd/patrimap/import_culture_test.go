@@ -200,6 +200,7 @@ func TestImportCultureBadInput(t *testing.T) {
 		{[]string{"--list", "nope", "--file", "x.csv"}, `--list "nope": known lists are merimee, musees`, 2},
 		{[]string{"--list", "merimee"}, "give exactly one of --file PATH and --url URL", 2},
 		{[]string{"--list", "merimee", "--file", "../../testdata/culture/spr-extract.csv"}, "spr-extract.csv: unknown header layout for the merimee list", 1},
+		{[]string{"--list", "merimee", "--file", "../../testdata/inpn/apb/apb.zip"}, "apb.zip: this is a zip (or an .xlsx/.ods spreadsheet), not a CSV", 1},
 		{[]string{"--list", "merimee", "--file", "../../testdata/culture/merimee-isere-camlebrun.csv", "--territory", "epci:123"}, "epci", 2},
 	}
 	for _, tt := range tests {

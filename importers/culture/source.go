@@ -57,7 +57,7 @@ func Open(path string, list List) (*File, error) {
 		(len(f.roles[RoleLatitude]) > 0 && len(f.roles[RoleLongitude]) > 0)
 	if len(f.roles[RoleID])+len(f.roles[RoleName]) == 0 || !hasPlace {
 		return nil, fmt.Errorf("%w: culture: %s: unknown header layout for the %s list (%s): found the columns %s; expected an %s",
-			importers.ErrBadInput, t.name, list.Key, list.Title, strings.Join(t.columns, ", "), list.expected())
+			importers.ErrBadInput, t.name, list.Key, list.Title, columnList(t.columns), list.expected())
 	}
 	normalised := map[string]bool{}
 	for _, fl := range f.fields() {
@@ -691,4 +691,21 @@ func cellValue(v string) any {
 		}
 	}
 	return v
+}
+
+// columnList names the columns found, shortened so that a wrong file does not fill the terminal.
+func columnList(cols []string) string {
+	const most, width = 40, 40
+	var out []string
+	for i, c := range cols {
+		if i == most {
+			out = append(out, fmt.Sprintf("and %d more", len(cols)-most))
+			break
+		}
+		if r := []rune(c); len(r) > width {
+			c = string(r[:width]) + "…"
+		}
+		out = append(out, strconv.Quote(c))
+	}
+	return strings.Join(out, ", ")
 }

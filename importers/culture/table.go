@@ -46,6 +46,9 @@ type row struct {
 // only the JSON rows (CSV rows are read again, streamed, by each).
 func readTable(path string) (*table, error) {
 	t := &table{name: filepath.Base(path), path: path}
+	if err := checkText(path); err != nil {
+		return nil, fmt.Errorf("%w: culture: %s: %v", importers.ErrBadInput, t.name, err)
+	}
 	utf8OK, err := isUTF8File(path)
 	if err != nil {
 		return nil, err
@@ -117,6 +120,29 @@ func (t *table) each(fn func(*row) error) error {
 	}
 	defer r.Close()
 	return t.readCSV(r, fn, false)
+}
+
+// checkText refuses a file that is not text (a zip, a shapefile, a spreadsheet): text exports hold no NUL byte.
+func checkText(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	if bytes.IndexByte(head, 0) < 0 {
+		return nil
+	}
+	what := "a binary file"
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		what = "a zip (or an .xlsx/.ods spreadsheet)"
+	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}):
+		what = "an .xls spreadsheet"
+	}
+	return fmt.Errorf("this is %s, not a CSV, JSON or GeoJSON export: download the list as CSV (or unzip it, or save the sheet as CSV) and give that file", what)
 }
 
 // isUTF8File tells whether the whole file is valid UTF-8, reading it in chunks.
