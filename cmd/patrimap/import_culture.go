@@ -65,7 +65,7 @@ func runImportCulture(ctx context.Context, e *env, args []string) error {
 		}
 		defer os.RemoveAll(filepath.Dir(p))
 	}
-	srcDesc, size, err := importers.DescribeFile(p)
+	srcDesc, _, err := importers.DescribeFile(p)
 	if err != nil {
 		return fmt.Errorf("import culture: %w", err)
 	}
@@ -89,7 +89,10 @@ func runImportCulture(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	prog := importers.NewProgress(os.Stderr, dsID, size)
+	// The file is read twice (the first pass finds the positions shared by a commune's rows): the display
+	// counts the rows the import writes against the rows the file holds.
+	prog := importers.NewProgress(os.Stderr, dsID, 0)
+	prog.ExpectRecords(int64(f.Rows()))
 	rep := &importers.Report{Source: srcDesc.File, Format: f.Format()}
 	job := importers.Job{Info: info, Fields: f.Fields(), Report: rep, Progress: prog,
 		// The territory is applied by the source, by commune: rows without a position stay in.
