@@ -1,14 +1,11 @@
 package main
 
 import (
-	"context"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/patrimap/patrimap/store"
 )
 
 // A small Mérimée list (as the culture importer writes it: id is the PA reference) and an OSM heritage export:
@@ -49,7 +46,10 @@ func TestCheckMerimeeOSM(t *testing.T) {
 	if d.FeatureCount != 4 || !strings.Contains(d.Attribution, "© les contributeurs d'OpenStreetMap") {
 		t.Fatalf("dataset %+v", d)
 	}
-	rows := readRows(t, db, d)
+	rows := map[string]map[string]any{}
+	for _, r := range rowsOf(t, db, d.ID) {
+		rows[r["reference"].(string)] = r
+	}
 	want := map[string]struct {
 		status string
 		dist   float64 // NaN: none
@@ -67,7 +67,7 @@ func TestCheckMerimeeOSM(t *testing.T) {
 			continue
 		}
 		dist, _ := r["distance_m"].(float64)
-		if r["statut"] != w.status || r["geom"] != w.geom || (math.IsNaN(w.dist) && r["distance_m"] != nil) || (!math.IsNaN(w.dist) && math.Abs(dist-w.dist) > 0.5) {
+		if r["statut"] != w.status || r["@geom"] != w.geom || (math.IsNaN(w.dist) && r["distance_m"] != nil) || (!math.IsNaN(w.dist) && math.Abs(dist-w.dist) > 0.5) {
 			t.Errorf("%s: %v, want %+v", ref, r, w)
 		}
 	}
@@ -91,35 +91,4 @@ func TestCheckMerimeeOSM(t *testing.T) {
 	if _, err := patrimap(t, "check", "nothing", "--db", db); exitCode(err) != 2 {
 		t.Errorf("unknown check: %v", err)
 	}
-}
-
-func readRows(t *testing.T, db string, d store.Dataset) map[string]map[string]any {
-	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	sn, err := st.Snapshot(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sn.Close()
-	rows := map[string]map[string]any{}
-	err = sn.Features(ctx, d, store.Query{}, func(f *store.Feature) error {
-		r := map[string]any{}
-		for i, fl := range d.Fields {
-			r[fl.Name] = f.Values[i]
-		}
-		if f.Geometry != nil {
-			r["geom"] = f.Geometry.GeoJSONType()
-		}
-		rows[r["reference"].(string)] = r
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return rows
 }

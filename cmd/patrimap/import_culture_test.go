@@ -14,8 +14,9 @@ import (
 	"github.com/patrimap/patrimap/store"
 )
 
-// cultureRows reads back the features of a dataset as maps of column → value, with "@geom" set when placed.
-func cultureRows(t *testing.T, db, id string) []map[string]any {
+// rowsOf reads back the features of a dataset as maps of column → value, with "@geom" the geometry's type
+// when the row is placed.
+func rowsOf(t *testing.T, db, id string) []map[string]any {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, db)
@@ -39,7 +40,7 @@ func cultureRows(t *testing.T, db, id string) []map[string]any {
 			m[fl.Name] = f.Values[i]
 		}
 		if f.Geometry != nil {
-			m["@geom"] = true
+			m["@geom"] = f.Geometry.GeoJSONType()
 		}
 		out = append(out, m)
 		return nil
@@ -125,7 +126,7 @@ func TestImportCultureRealFiles(t *testing.T) {
 				t.Errorf("catalogue entry %+v", d)
 			}
 			unknown := 0
-			for _, r := range cultureRows(t, db, tt.id) {
+			for _, r := range rowsOf(t, db, tt.id) {
 				for k, v := range r {
 					if s, ok := v.(string); ok && strings.ContainsAny(s, "\u0092\u009c") {
 						t.Errorf("%s keeps a C1 control: %q", k, s)
@@ -180,7 +181,7 @@ func TestImportCultureTerritory(t *testing.T) {
 	}
 	// Grenoble monuments without a position are kept.
 	n := 0
-	for _, r := range cultureRows(t, db, "merimee-grenoble-alpes-metropole") {
+	for _, r := range rowsOf(t, db, "merimee-grenoble-alpes-metropole") {
 		if r["@geom"] == nil {
 			n++
 		}
