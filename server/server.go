@@ -20,6 +20,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/patrimap/patrimap/geo"
 	"github.com/patrimap/patrimap/store"
 )
 
@@ -30,6 +31,9 @@ type Server struct {
 	static  fs.FS
 	echo    *echo.Echo
 	exports *exports
+	// reproject serves crs= and bbox-crs= (PROJ); topology the tile encoder's last-resort repairs (GEOS).
+	reproject *geo.Reprojector
+	topology  *geo.Topology
 }
 
 // New builds the server's routes over st. static holds the web pages (index.html at its root).
@@ -37,7 +41,7 @@ func New(st *store.Store, log *slog.Logger, static fs.FS) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	s := &Server{store: st, log: log, static: static, echo: e,
-		exports: &exports{dir: exportDir(st.Path())}}
+		exports: &exports{dir: exportDir(st.Path())}, reproject: &geo.Reprojector{}, topology: &geo.Topology{}}
 	if err := os.MkdirAll(s.exports.dir, 0o755); err != nil {
 		log.Warn("no folder for GeoPackage/SpatiaLite downloads", "error", err)
 	}

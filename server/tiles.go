@@ -37,8 +37,8 @@ func (s *Server) routesTiles(get func(string, echo.HandlerFunc)) {
 		mb = v
 	}
 	ts := &tileService{s: s, cache: tiles.NewCache(mb << 20), renderer: &tiles.Renderer{
-		Repair: func(ctx context.Context, g orb.Geometry) (orb.Geometry, error) { return s.store.RepairPolygons(ctx, g) },
-		Valid:  func(ctx context.Context, g orb.Geometry) (bool, error) { return s.store.ValidGeometry(ctx, g) },
+		Repair: func(_ context.Context, g orb.Geometry) (orb.Geometry, error) { return s.topology.BufferZero(g) },
+		Valid:  func(_ context.Context, g orb.Geometry) (bool, error) { return s.topology.Valid(g) },
 	}}
 	get("/tiles/:spec", ts.tileJSON)
 	get("/tiles/:spec/:z/:x/:y", ts.tile)

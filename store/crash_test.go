@@ -33,13 +33,15 @@ func killedImport(db string) {
 		fmt.Println("ERROR", err)
 		os.Exit(1)
 	}
-	im, err := s.BeginImport(ctx, DatasetInfo{ID: "rnn", Title: "v2", Producer: "x"}, ImportOptions{})
+	info := DatasetInfo{ID: "rnn", Title: "v2", Producer: "x"}
+
+	im, err := s.BeginImport(ctx, info.ID, ImportOptions{})
 	if err != nil {
 		fmt.Println("ERROR", err)
 		os.Exit(1)
 	}
 	for i := 0; i < 5000; i++ {
-		im.Add(ctx, orb.Point{5, 45}, []Property{{"i", int64(i)}})
+		im.Add(ctx, Row{Geometry: orb.Point{5, 45}, Properties: []Property{{"i", int64(i)}}})
 	}
 	if _, err := im.Finish(ctx); err != nil {
 		fmt.Println("ERROR", err)

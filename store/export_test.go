@@ -69,18 +69,20 @@ func exportRNN(t *testing.T) (*Store, Dataset) {
 	s := openTest(t)
 	ctx := context.Background()
 	fc := loadFixture(t, "rnn-isere.geojson")
-	im, err := s.BeginImport(ctx, DatasetInfo{ID: "rnn-isere", Title: "Réserves naturelles nationales (Isère)",
+	info := DatasetInfo{ID: "rnn-isere", Title: "Réserves naturelles nationales (Isère)",
 		Producer: "INPN", Theme: ThemeNatural, Licence: "Licence Ouverte 2.0", Attribution: "INPN / MNHN",
-		Source: Source{URL: "https://inpn.mnhn.fr/"}}, ImportOptions{})
+		Source: Source{URL: "https://inpn.mnhn.fr/"}}
+
+	im, err := s.BeginImport(ctx, info.ID, ImportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range fc.Features {
-		if err := im.Add(ctx, f.Geometry, props(f, rnnKeys)); err != nil {
+		if err := im.Add(ctx, Row{Geometry: f.Geometry, Properties: props(f, rnnKeys)}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	d, err := im.Commit(ctx, nil)
+	d, err := im.Commit(ctx, info, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +252,9 @@ func TestExportedFilesReadByGDAL(t *testing.T) {
 func TestExportFieldTypes(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
-	im, err := s.BeginImport(ctx, DatasetInfo{ID: "types", Title: "types", Producer: "test"}, ImportOptions{
+	info := DatasetInfo{ID: "types", Title: "types", Producer: "test"}
+
+	im, err := s.BeginImport(ctx, info.ID, ImportOptions{
 		Fields: []Field{{Name: "name", Type: FieldText, Description: "what it is called"}}})
 	if err != nil {
 		t.Fatal(err)
@@ -262,14 +266,14 @@ func TestExportFieldTypes(t *testing.T) {
 	}
 	for i, r := range rows {
 		var g orb.Geometry = orb.Point{5.7 + float64(i)/10, 45.2}
-		if err := im.Add(ctx, g, r); err != nil {
+		if err := im.Add(ctx, Row{Geometry: g, Properties: r}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := im.Add(ctx, nil, []Property{{"name", "no geometry"}}); err != nil {
+	if err := im.Add(ctx, Row{Properties: []Property{{"name", "no geometry"}}}); err != nil {
 		t.Fatal(err)
 	}
-	d, err := im.Commit(ctx, nil)
+	d, err := im.Commit(ctx, info, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,12 +335,14 @@ func TestExportReadsOneVersion(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "rnn.db")
 		reimported := false
 		err := s.export(ctx, d, path, format, exportHooks{afterRead: func() error {
-			im, err := s.BeginImport(ctx, DatasetInfo{ID: d.ID, Title: "v2", Producer: "INPN"}, ImportOptions{})
+			info := DatasetInfo{ID: d.ID, Title: "v2", Producer: "INPN"}
+
+			im, err := s.BeginImport(ctx, info.ID, ImportOptions{})
 			if err != nil {
 				return err
 			}
-			im.Add(ctx, orb.Point{5, 45}, []Property{{"x", "only one"}})
-			_, err = im.Commit(ctx, nil)
+			im.Add(ctx, Row{Geometry: orb.Point{5, 45}, Properties: []Property{{"x", "only one"}}})
+			_, err = im.Commit(ctx, info, nil)
 			reimported = err == nil
 			return err
 		}})
@@ -410,16 +416,18 @@ func TestExportErrorsLeaveNoFile(t *testing.T) {
 func TestExportWithoutGeometry(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
-	im, err := s.BeginImport(ctx, DatasetInfo{ID: "sans-geometrie", Title: "Sans géométrie", Producer: "test"}, ImportOptions{})
+	info := DatasetInfo{ID: "sans-geometrie", Title: "Sans géométrie", Producer: "test"}
+
+	im, err := s.BeginImport(ctx, info.ID, ImportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"Église", "Moulin"} {
-		if err := im.Add(ctx, nil, []Property{{"nom", name}}); err != nil {
+		if err := im.Add(ctx, Row{Properties: []Property{{"nom", name}}}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	d, err := im.Commit(ctx, nil)
+	d, err := im.Commit(ctx, info, nil)
 	if err != nil || d.GeometryType != "" {
 		t.Fatalf("import: %+v, %v", d, err)
 	}

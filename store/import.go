@@ -24,41 +24,49 @@ type Property struct {
 	Value any
 }
 
+// Row is one feature as an import hands it to a store: its geometry in WGS84 longitude/latitude, already valid
+// and cut to the territory (the import pipeline did that), the simplified copy low-zoom tiles draw, and its
+// properties.
+type Row struct {
+	// FID is the feature's id: increasing within an import (the pipeline gives the record's number, so that a
+	// report's "fid 12" is the stored feature 12); 0 takes the one after the previous row's.
+	FID int64
+	// Geometry is nil for a row without one.
+	Geometry orb.Geometry
+	// LowZoom is Geometry simplified for tiles up to LowZoomMax (see LowZoomTolerance); nil when Geometry
+	// itself serves.
+	LowZoom orb.Geometry
+	// Properties keep the source's order, which becomes the column order.
+	Properties []Property
+}
+
 // ImportOptions tunes an import.
 type ImportOptions struct {
-	// SourceSRID is the EPSG code of the geometries given to Add; they are reprojected to WGS84 (4326) by
-	// SpatiaLite (PROJ). 0 means 4326.
-	SourceSRID int
 	// Fields declares types the source knows (a DBF's C columns stay text even when they look like dates) and
 	// descriptions. Columns not declared here get the narrowest type that holds every value seen.
 	Fields []Field
-	// Within keeps only the features whose geometry intersects it (WGS84): a territory's boundary. Rows
-	// without geometry are dropped too, since they cannot be placed in it. nil keeps everything.
-	Within orb.Geometry
 }
 
 // Import builds a new version of one dataset. Nothing it writes is visible to readers until Commit; Rollback
 // (or a crash, or a kill) leaves the previous version as it was.
 type Import struct {
-	conn    *sql.Conn
-	tx      *sql.Tx
-	compute *sql.DB // in-memory SpatiaLite connections for geometry repairs, in parallel
-	info    DatasetInfo
-	table   string
-	srid    int
+	conn  *sql.Conn
+	tx    *sql.Tx
+	id    string
+	table string
 
 	declared map[string]Field
-	within   orb.Geometry
 	cols     []*column
 	byKey    map[string]int // source key -> index in cols
 	taken    map[string]bool
 	insert   *sql.Stmt
 	nInsert  int // columns the insert statement was prepared for
 	args     []any
-	wkb      bytes.Buffer
+	wkb, lz  bytes.Buffer
 
 	layer     geo.LayerType
 	rows      int64
+	lastFID   int64
 	nullGeoms int64
 	finished  *Result
 }
@@ -74,70 +82,64 @@ type valueKinds struct {
 	integer, real, text, boolean, json, date, datetime int64
 }
 
-// Result is what Finish measured and fixed.
+// Result is what Finish measured.
 type Result struct {
 	Rows         int64
 	GeometryType string
 	Fields       []Field
 	BBox         *orb.Bound
-	NullGeometry int64 // rows stored without geometry (given without one)
-	// Repaired lists the rows whose invalid geometry was made valid by GEOS/RTTOPO (fid = row number).
-	Repaired []int64
-	// Collapsed lists rows whose geometry had no area left once made valid: stored without geometry.
-	Collapsed []int64
-	// StillInvalid lists rows whose geometry could not be made valid: kept as read.
-	StillInvalid []int64
-	// Unconvertible counts geometries SpatiaLite could not read or reproject: stored without geometry.
-	Unconvertible int64
-	// Outside counts the rows dropped because they do not intersect ImportOptions.Within.
-	Outside int64
+	NullGeometry int64 // rows stored without geometry
 	// Renamed maps source keys to the column name they were given when theirs was taken.
 	Renamed map[string]string
 	Version int64
 }
 
-// BeginImport starts building a new version of the dataset info.ID. It waits for any other import to finish.
-func (s *Store) BeginImport(ctx context.Context, info DatasetInfo, opts ImportOptions) (*Import, error) {
-	if err := ValidateID(info.ID); err != nil {
+// BeginImport starts building a new version of the dataset id. It waits for any other import to finish.
+func (s *Store) BeginImport(ctx context.Context, id string, opts ImportOptions) (*Import, error) {
+	if err := ValidateID(id); err != nil {
 		return nil, err
 	}
 	conn, err := s.writer.Conn(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("import %s: %w", info.ID, err)
+		return nil, fmt.Errorf("import %s: %w", id, err)
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		conn.Close()
-		return nil, fmt.Errorf("import %s: begin: %w", info.ID, err)
+		return nil, fmt.Errorf("import %s: begin: %w", id, err)
 	}
 	im := &Import{
-		conn: conn, tx: tx, compute: s.compute, info: info, table: tableName(info.ID), srid: opts.SourceSRID,
-		declared: map[string]Field{}, byKey: map[string]int{}, within: opts.Within,
+		conn: conn, tx: tx, id: id, table: tableName(id),
+		declared: map[string]Field{}, byKey: map[string]int{},
 		taken: map[string]bool{"fid": true, "geom": true},
-	}
-	if im.srid == 0 {
-		im.srid = 4326
 	}
 	for _, f := range opts.Fields {
 		im.declared[f.Name] = f
 	}
 	for _, stmt := range []string{
 		`DROP TABLE IF EXISTS temp.patrimap_staging`,
-		`CREATE TEMP TABLE patrimap_staging (wkb BLOB)`,
+		`CREATE TEMP TABLE patrimap_staging (fid INTEGER PRIMARY KEY, wkb BLOB, lz BLOB)`,
 	} {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			im.Rollback()
-			return nil, fmt.Errorf("import %s: staging table: %w", info.ID, err)
+			return nil, fmt.Errorf("import %s: staging table: %w", id, err)
 		}
 	}
 	return im, nil
 }
 
-// Add stages one feature: g in the source CRS (nil for a row without geometry) and its properties.
-func (im *Import) Add(ctx context.Context, g orb.Geometry, props []Property) error {
+// Add stages one row.
+func (im *Import) Add(ctx context.Context, r Row) error {
 	if im.finished != nil {
 		return errors.New("import: Add after Finish")
 	}
+	switch {
+	case r.FID == 0:
+		r.FID = im.lastFID + 1
+	case r.FID <= im.lastFID:
+		return fmt.Errorf("import %s: fid %d after fid %d: fids must increase", im.id, r.FID, im.lastFID)
+	}
+	props := r.Properties
 	for _, p := range props {
 		if _, ok := im.byKey[p.Key]; !ok {
 			if err := im.addColumn(ctx, p.Key); err != nil {
@@ -150,17 +152,23 @@ func (im *Import) Add(ctx context.Context, g orb.Geometry, props []Property) err
 			return err
 		}
 	}
-	args := im.args[:len(im.cols)+1]
+	args := im.args[:len(im.cols)+3]
 	for i := range args {
 		args[i] = nil
 	}
-	if g != nil {
-		im.wkb.Reset()
-		if err := wkb.NewEncoder(&im.wkb).Encode(g); err != nil {
-			return fmt.Errorf("import %s: row %d: encode geometry: %w", im.info.ID, im.rows+1, err)
+	args[0] = r.FID
+	if r.Geometry != nil {
+		if err := encodeWKB(&im.wkb, r.Geometry); err != nil {
+			return fmt.Errorf("import %s: fid %d: geometry: %w", im.id, r.FID, err)
 		}
-		args[0] = im.wkb.Bytes()
-		im.layer.Observe(g)
+		args[1] = im.wkb.Bytes()
+		im.layer.Observe(r.Geometry)
+		if r.LowZoom != nil {
+			if err := encodeWKB(&im.lz, r.LowZoom); err != nil {
+				return fmt.Errorf("import %s: fid %d: low-zoom geometry: %w", im.id, r.FID, err)
+			}
+			args[2] = im.lz.Bytes()
+		}
 	} else {
 		im.nullGeoms++
 	}
@@ -168,15 +176,21 @@ func (im *Import) Add(ctx context.Context, g orb.Geometry, props []Property) err
 		i := im.byKey[p.Key]
 		v, err := im.cols[i].stage(p.Value)
 		if err != nil {
-			return fmt.Errorf("import %s: row %d: property %q: %w", im.info.ID, im.rows+1, p.Key, err)
+			return fmt.Errorf("import %s: fid %d: property %q: %w", im.id, r.FID, p.Key, err)
 		}
-		args[i+1] = v
+		args[i+3] = v
 	}
 	if _, err := im.insert.ExecContext(ctx, args...); err != nil {
-		return fmt.Errorf("import %s: row %d: %w", im.info.ID, im.rows+1, err)
+		return fmt.Errorf("import %s: fid %d: %w", im.id, r.FID, err)
 	}
 	im.rows++
+	im.lastFID = r.FID
 	return nil
+}
+
+func encodeWKB(b *bytes.Buffer, g orb.Geometry) error {
+	b.Reset()
+	return wkb.NewEncoder(b).Encode(g)
 }
 
 func (im *Import) addColumn(ctx context.Context, key string) error {
@@ -192,7 +206,7 @@ func (im *Import) addColumn(ctx context.Context, key string) error {
 	im.taken[strings.ToLower(name)] = true
 	idx := len(im.cols)
 	if _, err := im.tx.ExecContext(ctx, `ALTER TABLE temp.patrimap_staging ADD COLUMN c`+strconv.Itoa(idx)); err != nil {
-		return fmt.Errorf("import %s: add column %q: %w", im.info.ID, key, err)
+		return fmt.Errorf("import %s: add column %q: %w", im.id, key, err)
 	}
 	im.cols = append(im.cols, &column{name: name, key: key})
 	im.byKey[key] = idx
@@ -204,17 +218,17 @@ func (im *Import) prepareInsert(ctx context.Context) error {
 		im.insert.Close()
 	}
 	var b strings.Builder
-	b.WriteString(`INSERT INTO temp.patrimap_staging (wkb`)
+	b.WriteString(`INSERT INTO temp.patrimap_staging (fid, wkb, lz`)
 	for i := range im.cols {
 		b.WriteString(", c" + strconv.Itoa(i))
 	}
-	b.WriteString(") VALUES (?" + strings.Repeat(", ?", len(im.cols)) + ")")
+	b.WriteString(") VALUES (?, ?, ?" + strings.Repeat(", ?", len(im.cols)) + ")")
 	stmt, err := im.tx.PrepareContext(ctx, b.String())
 	if err != nil {
-		return fmt.Errorf("import %s: prepare insert: %w", im.info.ID, err)
+		return fmt.Errorf("import %s: prepare insert: %w", im.id, err)
 	}
 	im.insert, im.nInsert = stmt, len(im.cols)
-	im.args = make([]any, len(im.cols)+1)
+	im.args = make([]any, len(im.cols)+3)
 	return nil
 }
 
@@ -319,8 +333,8 @@ func isDateTime(s string) bool {
 }
 
 // Finish builds the dataset's table from the staged rows inside the import's transaction: typed columns,
-// geometry reprojected to WGS84 and registered, invalid geometries repaired, spatial index. Readers still see
-// the previous version until Commit.
+// geometry registered (cast to the layer's multi type), the low-zoom copy, spatial index. Readers still see the
+// previous version until Commit.
 func (im *Import) Finish(ctx context.Context) (*Result, error) {
 	if im.finished != nil {
 		return im.finished, nil
@@ -329,13 +343,13 @@ func (im *Import) Finish(ctx context.Context) (*Result, error) {
 		im.insert.Close()
 	}
 	fail := func(step string, err error) (*Result, error) {
-		return nil, fmt.Errorf("import %s: %s: %w", im.info.ID, step, err)
+		return nil, fmt.Errorf("import %s: %s: %w", im.id, step, err)
 	}
 	res := &Result{Rows: im.rows, GeometryType: im.layer.Name(), NullGeometry: im.nullGeoms, Renamed: map[string]string{}}
 	tx, t := im.tx, im.table
 
 	var prev sql.NullInt64
-	if err := tx.QueryRowContext(ctx, `SELECT max(version) FROM patrimap_datasets WHERE id = ?`, im.info.ID).Scan(&prev); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT max(version) FROM patrimap_datasets WHERE id = ?`, im.id).Scan(&prev); err != nil {
 		return fail("read previous version", err)
 	}
 	res.Version = prev.Int64 + 1
@@ -367,35 +381,30 @@ func (im *Import) Finish(ctx context.Context) (*Result, error) {
 			return fail("register geometry column", fmt.Errorf("AddGeometryColumn returned %d: %v", ok, err))
 		}
 		geomCol = ", geom"
-		geomExpr = geomExpression(im.srid, res.GeometryType)
+		geomExpr = ", " + geomExpression(res.GeometryType)
 	}
-	copySQL := `INSERT INTO ` + quoteIdent(t) + ` (fid` + geomCol + cols.String() + `) SELECT rowid` + geomExpr +
-		sel.String() + ` FROM temp.patrimap_staging ORDER BY rowid`
+	copySQL := `INSERT INTO ` + quoteIdent(t) + ` (fid` + geomCol + cols.String() + `) SELECT fid` + geomExpr +
+		sel.String() + ` FROM temp.patrimap_staging ORDER BY fid`
 	if _, err := tx.ExecContext(ctx, copySQL); err != nil {
 		return fail("copy staged rows", err)
+	}
+	if res.GeometryType != "" {
+		var unread sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT min(s.fid) FROM temp.patrimap_staging AS s JOIN `+quoteIdent(t)+` AS t
+			ON t.fid = s.fid WHERE s.wkb IS NOT NULL AND t.geom IS NULL`).Scan(&unread); err != nil {
+			return fail("check geometries", err)
+		}
+		if unread.Valid {
+			return fail("copy staged rows", fmt.Errorf("SpatiaLite cannot read the geometry of fid %d", unread.Int64))
+		}
+		if err := im.writeLowZoom(ctx, res.GeometryType); err != nil {
+			return fail("simplified copy for low-zoom tiles", err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `DROP TABLE temp.patrimap_staging`); err != nil {
 		return fail("drop staging table", err)
 	}
 	if res.GeometryType != "" {
-		var nulls int64
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+quoteIdent(t)+` WHERE geom IS NULL`).Scan(&nulls); err != nil {
-			return fail("count geometries", err)
-		}
-		res.Unconvertible = nulls - im.nullGeoms
-		if res.GeometryType == "MULTIPOLYGON" || res.GeometryType == "GEOMETRY" {
-			if err := im.repair(ctx, res); err != nil {
-				return fail("repair geometries", err)
-			}
-		}
-		if im.within != nil {
-			if err := im.keepWithin(ctx, res); err != nil {
-				return fail("keep the territory", err)
-			}
-		}
-		if err := im.buildLowZoom(ctx, res.GeometryType); err != nil {
-			return fail("simplified copy for low-zoom tiles", err)
-		}
 		var ok int
 		if err := tx.QueryRowContext(ctx, `SELECT CreateSpatialIndex(?, 'geom')`, t).Scan(&ok); err != nil || ok != 1 {
 			return fail("create spatial index", fmt.Errorf("CreateSpatialIndex returned %d: %v", ok, err))
@@ -413,13 +422,9 @@ func (im *Import) Finish(ctx context.Context) (*Result, error) {
 	return res, nil
 }
 
-// geomExpression turns the staged WKB into the stored geometry: reprojected to WGS84 when it is not, and cast to
-// the layer's multi type.
-func geomExpression(srid int, layerType string) string {
+// geomExpression turns the staged WKB into the stored geometry, cast to the layer's multi type.
+func geomExpression(layerType string) string {
 	e := `GeomFromWKB(wkb, 4326)`
-	if srid != 4326 {
-		e = `ST_Transform(GeomFromWKB(wkb, ` + strconv.Itoa(srid) + `), 4326)`
-	}
 	switch layerType {
 	case "MULTIPOINT":
 		e = `CastToMultiPoint(` + e + `)`
@@ -428,32 +433,16 @@ func geomExpression(srid int, layerType string) string {
 	case "MULTIPOLYGON":
 		e = `CastToMultiPolygon(` + e + `)`
 	}
-	return ", " + e
+	return e
 }
 
-// repair makes invalid polygons valid with SpatiaLite's ST_MakeValid, keeping only their polygonal part in a
-// polygon layer, and records what happened to each.
-
-// keepWithin deletes the rows that do not intersect the territory. The bounding-box test first spares GEOS the
-// rows that are obviously outside.
-func (im *Import) keepWithin(ctx context.Context, res *Result) error {
-	b, err := wkb.Marshal(im.within)
-	if err != nil {
-		return err
+// Commit records info in the catalogue as the dataset's entry, with its import report, and makes the new
+// version visible, in the same transaction as everything Finish built. info.ID must be the import's.
+func (im *Import) Commit(ctx context.Context, info DatasetInfo, report any) (Dataset, error) {
+	if info.ID != im.id {
+		im.Rollback()
+		return Dataset{}, fmt.Errorf("import %s: committed as %q", im.id, info.ID)
 	}
-	r, err := im.tx.ExecContext(ctx, `DELETE FROM `+quoteIdent(im.table)+` WHERE geom IS NULL
-		OR NOT (MbrIntersects(geom, GeomFromWKB(?1, 4326)) AND ST_Intersects(geom, GeomFromWKB(?1, 4326)) = 1)`, b)
-	if err != nil {
-		return err
-	}
-	res.Outside, _ = r.RowsAffected()
-	res.Rows -= res.Outside
-	return nil
-}
-
-// Commit records the dataset in the catalogue with its import report and makes the new version visible, in
-// the same transaction as everything Finish built.
-func (im *Import) Commit(ctx context.Context, report any) (Dataset, error) {
 	res, err := im.Finish(ctx)
 	if err != nil {
 		im.Rollback()
@@ -462,7 +451,7 @@ func (im *Import) Commit(ctx context.Context, report any) (Dataset, error) {
 	rep, err := json.Marshal(report)
 	if err != nil {
 		im.Rollback()
-		return Dataset{}, fmt.Errorf("import %s: report: %w", im.info.ID, err)
+		return Dataset{}, fmt.Errorf("import %s: report: %w", im.id, err)
 	}
 	fields, err := json.Marshal(res.Fields)
 	if err != nil {
@@ -473,17 +462,17 @@ func (im *Import) Commit(ctx context.Context, report any) (Dataset, error) {
 		fields = []byte("[]")
 	}
 	now := time.Now().UTC()
-	if im.info.Source.RetrievedAt.IsZero() {
-		im.info.Source.RetrievedAt = now
+	if info.Source.RetrievedAt.IsZero() {
+		info.Source.RetrievedAt = now
 	}
-	if im.info.Theme == "" {
-		im.info.Theme = ThemeOther
+	if info.Theme == "" {
+		info.Theme = ThemeOther
 	}
 	var minX, minY, maxX, maxY any
 	if b := res.BBox; b != nil {
 		minX, minY, maxX, maxY = b.Min[0], b.Min[1], b.Max[0], b.Max[1]
 	}
-	i := im.info
+	i := info
 	_, err = im.tx.ExecContext(ctx, `INSERT OR REPLACE INTO patrimap_datasets (`+datasetColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		i.ID, im.table, i.Title, i.Description, i.Theme, i.Producer, i.Licence, i.Attribution,
@@ -491,11 +480,11 @@ func (im *Import) Commit(ctx context.Context, report any) (Dataset, error) {
 		res.GeometryType, res.Rows, minX, minY, maxX, maxY, string(fields), res.Version, now.Format(time.RFC3339Nano), string(rep))
 	if err != nil {
 		im.Rollback()
-		return Dataset{}, fmt.Errorf("import %s: record in catalogue: %w", im.info.ID, err)
+		return Dataset{}, fmt.Errorf("import %s: record in catalogue: %w", im.id, err)
 	}
 	if err := im.tx.Commit(); err != nil {
 		im.conn.Close()
-		return Dataset{}, fmt.Errorf("import %s: commit: %w", im.info.ID, err)
+		return Dataset{}, fmt.Errorf("import %s: commit: %w", im.id, err)
 	}
 	im.conn.Close()
 	return Dataset{DatasetInfo: i, Table: im.table, GeometryType: res.GeometryType, FeatureCount: res.Rows,
@@ -538,9 +527,3 @@ func dropDatasetTable(ctx context.Context, tx *sql.Tx, table string) error {
 	}
 	return dropLowZoom(ctx, tx, table)
 }
-
-// SetSourceSRID sets the EPSG code of the geometries given to Add, when it is learnt while reading.
-func (im *Import) SetSourceSRID(srid int) { im.srid = srid }
-
-// SetSourceCRS sets the catalogue's description of the source CRS.
-func (im *Import) SetSourceCRS(crs string) { im.info.SourceCRS = crs }

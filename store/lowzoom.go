@@ -3,18 +3,13 @@ package store
 import (
 	"context"
 	"database/sql"
-	"runtime"
-	"sync"
-
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
-	"github.com/paulmach/orb/simplify"
 )
 
 // A dataset of polygons or lines keeps, beside its table, a simplified copy of its geometries for the vector
 // tiles of low zooms: a z5 tile of the national biotope orders would otherwise read and simplify 250,000
-// vertices. The copy is made at import, in the import's transaction (so it always matches the version
-// served), in a table GDAL and QGIS do not list (patrimap_*, without a registered geometry column).
+// vertices. The import pipeline simplifies (Row.LowZoom); the copy is written in the import's transaction (so it
+// always matches the version served), in a table GDAL and QGIS do not list (patrimap_*, without a registered
+// geometry column), holding only the rows whose simplified form differs: the others are read from the table.
 
 // LowZoomTolerance is the simplification of the copy, in degrees: 0.0003° (about 25 m) is under one tile unit
 // up to zoom 8 (360° / 2⁸ / 4096 = 0.00034°), so tiles up to z8 drawn from it look the same.
@@ -27,121 +22,21 @@ const LowZoomMax = 7
 
 func lowZoomTable(table string) string { return "patrimap_lowzoom_" + table }
 
-// buildLowZoom writes the simplified copy of the import's polygons and lines: Douglas-Peucker at
-// LowZoomTolerance, in Go, on every core, a batch of rows at a time (a GEOS simplification in SQL took longer
-// than the rest of an import). The tile encoder checks every polygon it draws and repairs what simplification
-// or its own clipping breaks; a geometry that would collapse keeps its full form.
-func (im *Import) buildLowZoom(ctx context.Context, layerType string) error {
-	lz := quoteIdent(lowZoomTable(im.table))
-	if _, err := im.tx.ExecContext(ctx, `DROP TABLE IF EXISTS `+lz); err != nil {
-		return err
-	}
+// writeLowZoom writes the staged simplified geometries into the dataset's low-zoom table, for layers of lines
+// or polygons.
+func (im *Import) writeLowZoom(ctx context.Context, layerType string) error {
 	switch layerType {
 	case "MULTIPOLYGON", "POLYGON", "MULTILINESTRING", "LINESTRING", "GEOMETRY":
 	default:
 		return nil
 	}
+	lz := quoteIdent(lowZoomTable(im.table))
 	if _, err := im.tx.ExecContext(ctx, `CREATE TABLE `+lz+` (fid INTEGER PRIMARY KEY, wkb BLOB NOT NULL)`); err != nil {
 		return err
 	}
-	insert, err := im.tx.PrepareContext(ctx, `INSERT INTO `+lz+` (fid, wkb) VALUES (?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer insert.Close()
-	type row struct {
-		fid int64
-		wkb []byte
-	}
-	after := int64(0)
-	for {
-		var batch []row
-		rows, err := im.tx.QueryContext(ctx, `SELECT fid, AsBinary(geom) FROM `+quoteIdent(im.table)+`
-			WHERE fid > ? AND geom IS NOT NULL AND GeometryType(geom) NOT LIKE '%POINT%' ORDER BY fid LIMIT 512`, after)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var r row
-			if err := rows.Scan(&r.fid, &r.wkb); err != nil {
-				rows.Close()
-				return err
-			}
-			batch = append(batch, r)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(batch) == 0 {
-			return nil
-		}
-		after = batch[len(batch)-1].fid
-		parallel(len(batch), func(i int) {
-			g, err := wkb.Unmarshal(batch[i].wkb)
-			if err != nil {
-				return // kept as it is
-			}
-			s := simplify.DouglasPeucker(LowZoomTolerance).Simplify(g) // g is this row's own copy
-			if s == nil || isEmptyGeometry(s) {
-				return
-			}
-			if b, err := wkb.Marshal(s); err == nil {
-				batch[i].wkb = b
-			}
-		})
-		for _, r := range batch {
-			if _, err := insert.ExecContext(ctx, r.fid, r.wkb); err != nil {
-				return err
-			}
-		}
-	}
-}
-
-// parallel calls fn(0..n-1) on every core.
-func parallel(n int, fn func(int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				fn(i)
-			}
-		}()
-	}
-	for i := 0; i < n; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-}
-
-// isEmptyGeometry is true when simplification left nothing drawable (a ring or line under 2 points).
-func isEmptyGeometry(g orb.Geometry) bool {
-	switch g := g.(type) {
-	case orb.Polygon:
-		return len(g) == 0 || len(g[0]) < 4
-	case orb.MultiPolygon:
-		for _, p := range g {
-			if len(p) > 0 && len(p[0]) >= 4 {
-				return false
-			}
-		}
-		return true
-	case orb.LineString:
-		return len(g) < 2
-	case orb.MultiLineString:
-		for _, l := range g {
-			if len(l) >= 2 {
-				return false
-			}
-		}
-		return true
-	}
-	return false
+	_, err := im.tx.ExecContext(ctx, `INSERT INTO `+lz+` (fid, wkb) SELECT fid, lz FROM temp.patrimap_staging
+		WHERE lz IS NOT NULL ORDER BY fid`)
+	return err
 }
 
 // hasLowZoom tells whether d has a simplified copy (datasets imported before it existed have none).

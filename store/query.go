@@ -70,8 +70,6 @@ type Query struct {
 	Limit int
 	// Select reads only these properties (all when nil); Feature.Values is then aligned with them.
 	Select []string
-	// OutSRID is the EPSG code of the geometries returned (0 or 4326: WGS84 longitude/latitude).
-	OutSRID int
 }
 
 // SortKey is one property of a sort order.
@@ -210,13 +208,9 @@ func featureSQL(d Dataset, q Query) (string, []any, error) {
 	var b strings.Builder
 	var args []any
 	b.WriteString(`SELECT fid, `)
-	switch {
-	case d.GeometryType == "":
+	if d.GeometryType == "" {
 		b.WriteString(`NULL`)
-	case q.OutSRID != 0 && q.OutSRID != 4326:
-		b.WriteString(`AsBinary(ST_Transform(geom, ?))`)
-		args = append(args, q.OutSRID)
-	default:
+	} else {
 		b.WriteString(`AsBinary(geom)`)
 	}
 	fields, err := selectFields(d, q.Select)
@@ -342,24 +336,4 @@ func convertValue(f Field, s string) (any, error) {
 		return v, nil
 	}
 	return s, nil
-}
-
-// Transform reprojects g from EPSG:from to EPSG:to with PROJ (SpatiaLite's ST_Transform).
-func (sn *Snapshot) Transform(ctx context.Context, g orb.Geometry, from, to int) (orb.Geometry, error) {
-	if from == to {
-		return g, nil
-	}
-	blob, err := wkb.Marshal(g)
-	if err != nil {
-		return nil, err
-	}
-	var out []byte
-	err = sn.tx.QueryRowContext(ctx, `SELECT AsBinary(ST_Transform(GeomFromWKB(?, ?), ?))`, blob, from, to).Scan(&out)
-	if err != nil {
-		return nil, fmt.Errorf("transform from EPSG:%d to EPSG:%d: %w", from, to, err)
-	}
-	if out == nil {
-		return nil, fmt.Errorf("%w: cannot transform from EPSG:%d to EPSG:%d", ErrBadQuery, from, to)
-	}
-	return wkb.Unmarshal(out)
 }

@@ -2,12 +2,10 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 )
 
 // TileFeatures streams the features of d whose bounding box intersects bbox (WGS84) to each, in fid order,
@@ -48,7 +46,7 @@ func (sn *Snapshot) tileFeatures(ctx context.Context, d Dataset, bbox orb.Bound,
 	}
 	var b strings.Builder
 	if lowZoom {
-		b.WriteString(`SELECT t.fid, l.wkb`)
+		b.WriteString(`SELECT t.fid, coalesce(l.wkb, AsBinary(t.geom))`)
 	} else {
 		b.WriteString(`SELECT t.fid, AsBinary(t.geom)`)
 	}
@@ -70,7 +68,7 @@ func (sn *Snapshot) tileFeatures(ctx context.Context, d Dataset, bbox orb.Bound,
 	} else {
 		b.WriteString(` FROM ` + quoteIdent("idx_"+d.Table+"_geom") + ` AS i JOIN ` + quoteIdent(d.Table) + ` AS t ON t.fid = i.pkid`)
 		if lowZoom {
-			b.WriteString(` JOIN ` + quoteIdent(lowZoomTable(d.Table)) + ` AS l ON l.fid = t.fid`)
+			b.WriteString(` LEFT JOIN ` + quoteIdent(lowZoomTable(d.Table)) + ` AS l ON l.fid = t.fid`)
 		}
 		b.WriteString(` WHERE i.xmin <= ? AND i.xmax >= ? AND i.ymin <= ? AND i.ymax >= ? ORDER BY t.fid`)
 	}
@@ -80,35 +78,4 @@ func (sn *Snapshot) tileFeatures(ctx context.Context, d Dataset, bbox orb.Bound,
 	}
 	defer rows.Close()
 	return scanFeatures(d.ID, rows, len(fields), true, false, each)
-}
-
-// RepairPolygons makes an invalid (multi)polygon valid with GEOS (ST_Buffer(g, 0)), for the tile encoder's
-// last resort: coordinates are whatever plane g is in (tile pixels), no SRID is involved. It returns nil when
-// nothing of the polygon is left.
-func (s *Store) RepairPolygons(ctx context.Context, g orb.Geometry) (orb.Geometry, error) {
-	blob, err := wkb.Marshal(g)
-	if err != nil {
-		return nil, err
-	}
-	var out []byte
-	if err := s.compute.QueryRowContext(ctx, `SELECT AsBinary(ST_Buffer(GeomFromWKB(?), 0))`, blob).Scan(&out); err != nil {
-		return nil, fmt.Errorf("repair polygon: %w", err)
-	}
-	if out == nil {
-		return nil, nil
-	}
-	return wkb.Unmarshal(out)
-}
-
-// ValidGeometry says whether GEOS finds g valid (ST_IsValid), in whatever plane g is in.
-func (s *Store) ValidGeometry(ctx context.Context, g orb.Geometry) (bool, error) {
-	blob, err := wkb.Marshal(g)
-	if err != nil {
-		return false, err
-	}
-	var ok sql.NullInt64
-	if err := s.compute.QueryRowContext(ctx, `SELECT ST_IsValid(GeomFromWKB(?))`, blob).Scan(&ok); err != nil {
-		return false, fmt.Errorf("validity check: %w", err)
-	}
-	return ok.Valid && ok.Int64 == 1, nil
 }
