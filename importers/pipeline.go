@@ -48,12 +48,17 @@ type Job struct {
 // that names the file and the record.
 var ErrBadInput = errors.New("bad input")
 
-// Run imports job into st. Every record's geometry goes through the same steps, on every core, before the
+// Writer is where Run writes: a store (store.Store is one) or anything that begins imports the same way.
+type Writer interface {
+	BeginImport(ctx context.Context, id string, opts store.ImportOptions) (store.Import, error)
+}
+
+// Run imports job into w. Every record's geometry goes through the same steps, on every core, before the
 // store sees it: cleaning (geo.Clean), reprojection to WGS84 (PROJ), repair of invalid polygons (GEOS), the
 // territory cut, and the simplified copy for low-zoom tiles; the store gets valid WGS84 rows, in source order,
 // numbered by the record (a report's "fid 12" is the stored feature 12). On any error the previous version of
 // the dataset stays as it was.
-func Run(ctx context.Context, st *store.Store, job Job) (store.Dataset, error) {
+func Run(ctx context.Context, w Writer, job Job) (store.Dataset, error) {
 	rep := job.Report
 	start := time.Now()
 	rep.Dataset = job.Info.ID
@@ -70,7 +75,7 @@ func Run(ctx context.Context, st *store.Store, job Job) (store.Dataset, error) {
 		}
 		p.within = within
 	}
-	im, err := st.BeginImport(ctx, job.Info.ID, store.ImportOptions{Fields: job.Fields})
+	im, err := w.BeginImport(ctx, job.Info.ID, store.ImportOptions{Fields: job.Fields})
 	if err != nil {
 		return store.Dataset{}, err
 	}

@@ -14,6 +14,8 @@ import (
 
 	"github.com/patrimap/patrimap/geo"
 	"github.com/patrimap/patrimap/store"
+	"github.com/patrimap/patrimap/store/spatialite"
+	"github.com/patrimap/patrimap/store/storetest"
 )
 
 // points is a Source of n points that calls hook before each record.
@@ -42,9 +44,9 @@ func (p *points) Records(ctx context.Context, rep *Report, emit func(Record) err
 	return nil
 }
 
-func newStore(t *testing.T) *store.Store {
+func newStore(t *testing.T) *spatialite.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	st, err := spatialite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,9 +74,9 @@ func TestInterruptedImportKeepsPreviousVersion(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
-	d, err := st.Dataset(ctx, "pts")
-	if err != nil || d.Version != 1 || d.FeatureCount != 10 {
-		t.Errorf("after interruption: version %d, %d features, %v", d.Version, d.FeatureCount, err)
+	d, _ := storetest.ReadAll(t, st, "pts", store.Query{})
+	if d.Version != 1 || d.FeatureCount != 10 {
+		t.Errorf("after interruption: version %d, %d features", d.Version, d.FeatureCount)
 	}
 }
 
@@ -139,22 +141,13 @@ func named(ref string, g orb.Geometry) Record {
 	return Record{Ref: ref, Geometry: g, Properties: []store.Property{{Key: "ref", Value: ref}}}
 }
 
-// readBack reads every stored feature of d by fid.
-func readBack(t *testing.T, st *store.Store, d store.Dataset) map[int64]orb.Geometry {
+// readBack reads the geometry of every stored feature of d by fid.
+func readBack(t *testing.T, st *spatialite.Store, d store.Dataset) map[int64]orb.Geometry {
 	t.Helper()
-	ctx := context.Background()
-	sn, err := st.Snapshot(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sn.Close()
+	_, fs := storetest.ReadAll(t, st, d.ID, store.Query{})
 	out := map[int64]orb.Geometry{}
-	err = sn.Features(ctx, d, store.Query{}, func(f *store.Feature) error {
-		out[f.FID] = orb.Clone(f.Geometry)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+	for _, f := range fs {
+		out[f.FID] = f.Geometry
 	}
 	return out
 }

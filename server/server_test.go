@@ -21,16 +21,17 @@ import (
 	gj "github.com/patrimap/patrimap/importers/geojson"
 	"github.com/patrimap/patrimap/static"
 	"github.com/patrimap/patrimap/store"
+	"github.com/patrimap/patrimap/store/spatialite"
 )
 
 type fixture struct {
-	st  *store.Store
+	st  *spatialite.Store
 	srv *httptest.Server
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	st, err := spatialite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,7 +45,7 @@ func (s *Server) routesTiles(get func(string, echo.HandlerFunc)) {
 }
 
 // layers reads the datasets named in spec ("a" or "a,b") from the snapshot.
-func (ts *tileService) layers(c echo.Context, sn *store.Snapshot, spec string) ([]tiles.Layer, error) {
+func (ts *tileService) layers(c echo.Context, sn store.Snapshot, spec string) ([]tiles.Layer, error) {
 	ids := strings.Split(spec, ",")
 	if len(ids) > maxTileDatasets {
 		return nil, badRequest(fmt.Sprintf("%d datasets in one tile: at most %d", len(ids), maxTileDatasets))
@@ -58,8 +58,11 @@ func (ts *tileService) layers(c echo.Context, sn *store.Snapshot, spec string) (
 		}
 		seen[id] = true
 		d, err := sn.Dataset(c.Request().Context(), id)
-		if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
 			return nil, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no dataset %q: GET /datasets lists them", id))
+		}
+		if err != nil {
+			return nil, err
 		}
 		ts.cache.Retire(d.ID, d.Version)
 		out = append(out, tiles.NewLayer(d))

@@ -19,6 +19,7 @@ import (
 	"github.com/paulmach/orb/maptile/tilecover"
 
 	"github.com/patrimap/patrimap/store"
+	"github.com/patrimap/patrimap/store/spatialite"
 	"github.com/patrimap/patrimap/tiles"
 )
 
@@ -234,7 +235,7 @@ type storedFeature struct {
 	name string
 }
 
-func storedFeatures(t *testing.T, st *store.Store, id, nameField string) []storedFeature {
+func storedFeatures(t *testing.T, st *spatialite.Store, id, nameField string) []storedFeature {
 	t.Helper()
 	ctx := context.Background()
 	sn, err := st.Snapshot(ctx)

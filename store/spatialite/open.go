@@ -1,4 +1,4 @@
-package store
+package spatialite
 
 import (
 	"context"
@@ -11,6 +11,14 @@ import (
 	"strings"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
+
+	"github.com/patrimap/patrimap/store"
+)
+
+var (
+	_ store.Store    = (*Store)(nil)
+	_ store.Snapshot = (*snapshot)(nil)
+	_ store.Import   = (*importer)(nil)
 )
 
 // SpatiaLitePackage is the Debian package that provides mod_spatialite.
@@ -76,6 +84,9 @@ func dsn(path, txlock string) string {
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
 
+// Name is the database file, for logs.
+func (s *Store) Name() string { return s.path }
+
 // Close closes the database.
 func (s *Store) Close() error { return errors.Join(s.db.Close(), s.writer.Close()) }
 
@@ -107,6 +118,9 @@ func (s *Store) init(ctx context.Context, extension string) error {
 		if _, err := conn.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("open %s: create catalogue: %w", s.path, err)
 		}
+	}
+	if err := initMemo(ctx, conn); err != nil {
+		return fmt.Errorf("open %s: create the memo: %w", s.path, err)
 	}
 	return nil
 }
