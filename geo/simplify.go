@@ -14,15 +14,16 @@ func Simplified(g orb.Geometry, tolerance float64) orb.Geometry {
 	case nil, orb.Point, orb.MultiPoint:
 		return nil
 	}
-	before := vertices(g)
+	before := VertexCount(g)
 	s := simplify.DouglasPeucker(tolerance).Simplify(orb.Clone(g))
-	if s == nil || undrawable(s) || vertices(s) == before {
+	if s == nil || undrawable(s) || VertexCount(s) == before {
 		return nil
 	}
 	return s
 }
 
-func vertices(g orb.Geometry) int {
+// VertexCount is the number of vertices of g (0 for nil).
+func VertexCount(g orb.Geometry) int {
 	n := 0
 	visitPoints(g, func(orb.Point) { n++ })
 	return n

@@ -141,12 +141,11 @@ type pipeline struct {
 	noGeometry, repaired, outside, unconvertible int64
 }
 
-// item is one record on its way through the pipeline; done is closed once a worker has processed it.
+// item is one record on its way through the pipeline.
 type item struct {
 	fid  int64
 	srid int
 	rec  Record
-	done chan struct{}
 
 	geom, lowZoom orb.Geometry
 	cleaning      geo.Cleaning
@@ -158,30 +157,49 @@ type item struct {
 	err           error // bad input: the import stops
 }
 
-// run calls read with an emit function that queues each record for the workers, and adds the processed ones
-// in order as they come. At most a few records per worker are in flight, whatever the source's size.
+// batch is a run of records that one worker processes; done is closed once it has.
+type batch struct {
+	items    []item
+	vertices int
+	done     chan struct{}
+}
+
+// A batch holds up to batchRecords records, fewer when they are large: handing records to a worker one by one
+// would cost more than cleaning a point, and memory stays bounded by a few batches per worker.
+const (
+	batchRecords  = 32
+	batchVertices = 100_000
+)
+
+// run calls read with an emit function that batches the records for the workers, and adds the processed ones
+// in order as they come.
 func (p *pipeline) run(ctx context.Context, read func(emit func(Record) error) error) error {
 	workers := runtime.GOMAXPROCS(0)
-	maxPending := 4 * workers
-	jobs := make(chan *item, maxPending)
+	maxPending := 2 * workers
+	jobs := make(chan *batch, maxPending)
 	failed := make(chan struct{})
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for it := range jobs {
+			for b := range jobs {
 				select {
 				case <-failed: // the import stopped: skip the work
 				default:
-					p.process(it)
+					for i := range b.items {
+						p.process(&b.items[i])
+					}
 				}
-				close(it.done)
+				close(b.done)
 			}
 		}()
 	}
-	var queue []*item
-	// drain applies the processed items at the head of the queue, waiting for them while more than keep are
+	var (
+		queue []*batch // handed to the workers, in source order
+		open  *batch   // being filled
+	)
+	// drain applies the processed batches at the head of the queue, waiting for them while more than keep are
 	// queued.
 	drain := func(keep int) error {
 		for len(queue) > 0 {
@@ -200,23 +218,41 @@ func (p *pipeline) run(ctx context.Context, read func(emit func(Record) error) e
 				}
 			}
 			queue[0], queue = nil, queue[1:]
-			if err := p.apply(head); err != nil {
-				return err
+			for i := range head.items {
+				if err := p.apply(&head.items[i]); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
+	}
+	flush := func() error {
+		if open == nil {
+			return nil
+		}
+		jobs <- open // never waits: jobs holds at most the queued batches, fewer than maxPending
+		queue, open = append(queue, open), nil
+		return drain(maxPending - 1)
 	}
 	err := read(func(r Record) error {
 		it, err := p.queue(r)
 		if err != nil {
 			return err
 		}
-		jobs <- it // never waits: jobs holds at most the queued items, fewer than maxPending
-		queue = append(queue, it)
-		return drain(maxPending - 1)
+		if open == nil {
+			open = &batch{items: make([]item, 0, batchRecords), done: make(chan struct{})}
+		}
+		open.items = append(open.items, it)
+		open.vertices += geo.VertexCount(r.Geometry)
+		if len(open.items) == batchRecords || open.vertices >= batchVertices {
+			return flush()
+		}
+		return nil
 	})
 	if err == nil {
-		err = drain(0)
+		if err = flush(); err == nil {
+			err = drain(0)
+		}
 	}
 	if err != nil {
 		close(failed)
@@ -227,19 +263,19 @@ func (p *pipeline) run(ctx context.Context, read func(emit func(Record) error) e
 }
 
 // queue numbers a record and notes its CRS, checking with PROJ a CRS it has not seen yet.
-func (p *pipeline) queue(r Record) (*item, error) {
+func (p *pipeline) queue(r Record) (item, error) {
 	srid := p.source.SRID()
 	if srid == 0 {
 		srid = geo.WGS84
 	}
 	if srid != p.checked {
 		if err := p.reproject.Check(srid, geo.WGS84); err != nil {
-			return nil, fmt.Errorf("%w: %s: the source's CRS: %v; pass the right one with --crs EPSG:NNNN", ErrBadInput, r.Ref, err)
+			return item{}, fmt.Errorf("%w: %s: the source's CRS: %v; pass the right one with --crs EPSG:NNNN", ErrBadInput, r.Ref, err)
 		}
 		p.checked = srid
 	}
 	p.fid++
-	return &item{fid: p.fid, srid: srid, rec: r, done: make(chan struct{})}, nil
+	return item{fid: p.fid, srid: srid, rec: r}, nil
 }
 
 // process does a record's geometry work, on a worker.
