@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
@@ -14,15 +13,15 @@ import (
 // This file is the one place where orb geometries and GEOS's meet: through WKB, both ways.
 
 // contexts lends GEOS contexts: a GEOS handle serves one goroutine at a time.
-type contexts struct{ pool sync.Pool }
+type contexts struct{ idle freeList[*geos.Context] }
 
 // do runs fn with a GEOS context of its own.
 func (cs *contexts) do(fn func(c *geos.Context) error) error {
-	c, _ := cs.pool.Get().(*geos.Context)
-	if c == nil {
+	c, ok := cs.idle.get()
+	if !ok {
 		c = geos.NewContext()
 	}
-	defer cs.pool.Put(c)
+	defer cs.idle.put(c)
 	return guard(func() error { return fn(c) })
 }
 

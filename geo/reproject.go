@@ -22,10 +22,10 @@ var ErrUnknownCRS = errors.New("unknown coordinate reference system")
 // definition gives (EPSG:4326 officially puts latitude first; GeoJSON, shapefiles and the store do not).
 //
 // It is safe for concurrent use. A PROJ transformation serves one goroutine at a time, so each call borrows one
-// from a pool kept per pair of codes, and gives it back. The zero value is ready.
+// from those kept per pair of codes, and gives it back. The zero value is ready.
 type Reprojector struct {
-	mu    sync.Mutex
-	pools map[[2]int]*sync.Pool
+	mu   sync.Mutex
+	idle map[[2]int]*freeList[*transformation]
 }
 
 // Check says whether PROJ can transform from EPSG:from to EPSG:to; the error wraps ErrUnknownCRS.
@@ -83,23 +83,23 @@ type transformation struct {
 	pj       *proj.PJ
 }
 
-func (r *Reprojector) pool(from, to int) *sync.Pool {
+func (r *Reprojector) pool(from, to int) *freeList[*transformation] {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.pools == nil {
-		r.pools = map[[2]int]*sync.Pool{}
+	if r.idle == nil {
+		r.idle = map[[2]int]*freeList[*transformation]{}
 	}
 	key := [2]int{from, to}
-	p := r.pools[key]
+	p := r.idle[key]
 	if p == nil {
-		p = &sync.Pool{}
-		r.pools[key] = p
+		p = &freeList[*transformation]{}
+		r.idle[key] = p
 	}
 	return p
 }
 
 func (r *Reprojector) borrow(from, to int) (*transformation, error) {
-	if tr, ok := r.pool(from, to).Get().(*transformation); ok {
+	if tr, ok := r.pool(from, to).get(); ok {
 		return tr, nil
 	}
 	c := proj.NewContext()
@@ -115,7 +115,7 @@ func (r *Reprojector) borrow(from, to int) (*transformation, error) {
 	return &transformation{from: from, to: to, pj: pj}, nil
 }
 
-func (r *Reprojector) give(tr *transformation) { r.pool(tr.from, tr.to).Put(tr) }
+func (r *Reprojector) give(tr *transformation) { r.pool(tr.from, tr.to).put(tr) }
 
 // points transforms ps in place. orb.Point is [2]float64, so a slice of points is PROJ's x, y, x, y... array
 // with a stride of two doubles: PROJ reads and writes it directly, without a copy.

@@ -2,7 +2,6 @@ package geo
 
 import (
 	"math"
-	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/twpayne/go-geos"
@@ -152,7 +151,7 @@ func polygonal(g orb.Geometry) orb.MultiPolygon {
 type Prepared struct {
 	geom   orb.Geometry
 	bound  orb.Bound
-	copies sync.Pool // *preparedCopy
+	copies freeList[*preparedCopy]
 }
 
 type preparedCopy struct {
@@ -168,7 +167,7 @@ func Prepare(g orb.Geometry) (*Prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.copies.Put(cp)
+	p.copies.put(cp)
 	return p, nil
 }
 
@@ -191,14 +190,14 @@ func (p *Prepared) Intersects(g orb.Geometry) (bool, error) {
 	if g == nil || !p.bound.Intersects(g.Bound()) {
 		return false, nil
 	}
-	cp, _ := p.copies.Get().(*preparedCopy)
-	if cp == nil {
+	cp, kept := p.copies.get()
+	if !kept {
 		var err error
 		if cp, err = p.prepare(); err != nil {
 			return false, err
 		}
 	}
-	defer p.copies.Put(cp)
+	defer p.copies.put(cp)
 	var ok bool
 	err := guard(func() error {
 		gg, err := toGEOS(cp.c, g)
