@@ -170,3 +170,11 @@ func convertValue(f Field, s string) (any, error) {
 	}
 	return s, nil
 }
+
+// Feature is one row of a dataset. Values are nil, string, int64, float64 or bool (dates, date-times and JSON
+// as strings), as Coerce gives them for their field.
+type Feature struct {
+	FID      int64
+	Geometry orb.Geometry
+	Values   []any
+}

@@ -85,57 +85,6 @@ type Memo interface {
 	Remember(ctx context.Context, kind, key string, value []byte) error
 }
 
-// Property is one attribute of a feature as an importer read it. Value is nil, string, int64 (or int),
-// float64, bool, json.RawMessage for an object or array, or time.Time. Keys keep the source's order, which
-// becomes the column order.
-type Property struct {
-	Key   string
-	Value any
-}
-
-// Row is one feature as an import hands it to a store: its geometry in WGS84 longitude/latitude, already valid
-// and cut to the territory (the import pipeline did that), the simplified copy low-zoom tiles draw, and its
-// properties.
-type Row struct {
-	// FID is the feature's id: increasing within an import (the pipeline gives the record's number, so that a
-	// report's "fid 12" is the stored feature 12); 0 takes the one after the previous row's.
-	FID int64
-	// Geometry is nil for a row without one.
-	Geometry orb.Geometry
-	// LowZoom is Geometry simplified for tiles up to LowZoomMax (see LowZoomTolerance), stored as it is given;
-	// nil when Geometry itself serves.
-	LowZoom orb.Geometry
-	// Properties keep the source's order, which becomes the column order.
-	Properties []Property
-}
-
-// ImportOptions tunes an import.
-type ImportOptions struct {
-	// Fields declares types the source knows (a DBF's C columns stay text even when they look like dates) and
-	// descriptions. Columns not declared here get the narrowest type that holds every value seen.
-	Fields []Field
-}
-
-// Result is what Finish measured.
-type Result struct {
-	Rows         int64
-	GeometryType string // the layer's type (geo.LayerType): POINT, MULTIPOLYGON, GEOMETRY...; "" without geometry
-	Fields       []Field
-	BBox         *orb.Bound
-	NullGeometry int64 // rows stored without geometry
-	// Renamed maps source keys to the column name they were given when theirs was taken.
-	Renamed map[string]string
-	Version int64 // one more than the version it replaces, 1 for a new dataset
-}
-
-// Feature is one row of a dataset. Values are nil, string, int64, float64 or bool (dates, date-times and JSON
-// as strings), as Coerce gives them for their field.
-type Feature struct {
-	FID      int64
-	Geometry orb.Geometry
-	Values   []any
-}
-
 // NewEntry is the catalogue entry the import of dataset id commits, the same in every store: info with its
 // defaults (the source retrieved now when it does not say when, the theme "other" when it gives none), what
 // Finish measured, and the report as JSON. info must be about dataset id.

@@ -184,7 +184,7 @@ func TestBoundaryCacheKeyIgnoresOrder(t *testing.T) {
 		t.Errorf("the same communes in another order were fetched again")
 	}
 	if name, _, ok, err := CachedBoundary(ctx, st, "commune:63014,63113"); err != nil || !ok || name != "Clermont-Ferrand et Aubière" {
-		t.Errorf("CachedTerritory = %q, %v, %v", name, ok, err)
+		t.Errorf("CachedBoundary = %q, %v, %v", name, ok, err)
 	}
 }
 
