@@ -7,6 +7,8 @@ require (
 	github.com/mattn/go-sqlite3 v1.14.53
 	github.com/paulmach/orb v0.14.0
 	github.com/paulmach/osm v0.8.0
+	github.com/twpayne/go-geos v0.20.1
+	github.com/twpayne/go-proj/v11 v11.1.0
 	golang.org/x/text v0.40.0
 	google.golang.org/protobuf v1.27.1
 )

@@ -33,6 +33,7 @@ import (
 	"github.com/patrimap/patrimap/importers/geojson"
 	"github.com/patrimap/patrimap/server"
 	"github.com/patrimap/patrimap/store"
+	"github.com/patrimap/patrimap/store/spatialite"
 )
 
 // layer is one generated input file.
@@ -320,7 +321,7 @@ func (h *heapSampler) Stop() float64 {
 // importFile imports the GeoJSON file in into a new store at db, as dataset "bench", the way
 // `patrimap import geojson` does.
 func importFile(ctx context.Context, db, in string) (store.Dataset, error) {
-	st, err := store.Open(ctx, db)
+	st, err := spatialite.Open(ctx, db)
 	if err != nil {
 		return store.Dataset{}, err
 	}
@@ -371,7 +372,7 @@ func TestHelperProcess(t *testing.T) {
 		}
 		fmt.Println(d.FeatureCount)
 	case "stream":
-		st, err := store.Open(ctx, os.Getenv(envDB))
+		st, err := spatialite.Open(ctx, os.Getenv(envDB))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -486,7 +487,7 @@ func measure(t *testing.T, spec string) {
 	fmt.Printf("maxrss-kib %d\nfloor-kib %d\ncpu-us %d\n", ru.Maxrss, floor, cpu)
 }
 
-func newServer(st *store.Store) *server.Server {
+func newServer(st *spatialite.Store) *server.Server {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	return server.New(st, log, fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}})
 }
@@ -615,7 +616,7 @@ func BenchmarkStream(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			db := importedStore(b, c.l)
 			ctx := context.Background()
-			st, err := store.Open(ctx, db)
+			st, err := spatialite.Open(ctx, db)
 			if err != nil {
 				b.Fatal(err)
 			}

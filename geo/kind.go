@@ -79,3 +79,27 @@ func (t LayerType) Name() string {
 		return "MULTIPOLYGON"
 	}
 }
+
+// AsLayerType returns g as a layer of type layerType (see LayerType.Name) stores it: promoted to the layer's
+// multi type (a Polygon in a MULTIPOLYGON layer is a MultiPolygon of one part); anything else as it is.
+func AsLayerType(g orb.Geometry, layerType string) orb.Geometry {
+	switch g := g.(type) {
+	case orb.Point:
+		if layerType == "MULTIPOINT" {
+			return orb.MultiPoint{g}
+		}
+	case orb.LineString:
+		if layerType == "MULTILINESTRING" {
+			return orb.MultiLineString{g}
+		}
+	case orb.Polygon:
+		if layerType == "MULTIPOLYGON" {
+			return orb.MultiPolygon{g}
+		}
+	case orb.Ring:
+		return AsLayerType(orb.Polygon{g}, layerType)
+	case orb.Bound:
+		return AsLayerType(g.ToPolygon(), layerType)
+	}
+	return g
+}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -46,8 +48,17 @@ type Job struct {
 // that names the file and the record.
 var ErrBadInput = errors.New("bad input")
 
-// Run imports job into st. On any error the previous version of the dataset stays as it was.
-func Run(ctx context.Context, st *store.Store, job Job) (store.Dataset, error) {
+// Writer is where Run writes: a store (store.Store is one) or anything that begins imports the same way.
+type Writer interface {
+	BeginImport(ctx context.Context, id string, opts store.ImportOptions) (store.Import, error)
+}
+
+// Run imports job into w. Every record's geometry goes through the same steps, on every core, before the
+// store sees it: cleaning (geo.Clean), reprojection to WGS84 (PROJ), repair of invalid polygons (GEOS), the
+// territory cut, and the simplified copy for low-zoom tiles; the store gets valid WGS84 rows, in source order,
+// numbered by the record (a report's "fid 12" is the stored feature 12). On any error the previous version of
+// the dataset stays as it was.
+func Run(ctx context.Context, w Writer, job Job) (store.Dataset, error) {
 	rep := job.Report
 	start := time.Now()
 	rep.Dataset = job.Info.ID
@@ -56,35 +67,39 @@ func Run(ctx context.Context, st *store.Store, job Job) (store.Dataset, error) {
 	if prog == nil {
 		prog = NewProgress(nil, "", 0)
 	}
-	im, err := st.BeginImport(ctx, job.Info, store.ImportOptions{Fields: job.Fields, Within: job.Within})
+	p := &pipeline{rep: rep, source: job.Source, reproject: &geo.Reprojector{}, topology: &geo.Topology{}}
+	if job.Within != nil {
+		within, err := geo.Prepare(job.Within)
+		if err != nil {
+			return store.Dataset{}, fmt.Errorf("import %s: territory: %w", job.Info.ID, err)
+		}
+		p.within = within
+	}
+	im, err := w.BeginImport(ctx, job.Info.ID, store.ImportOptions{Fields: job.Fields})
 	if err != nil {
 		return store.Dataset{}, err
 	}
 	defer im.Rollback()
+	p.add = func(r store.Row) error { return im.Add(ctx, r) }
 
-	err = job.Source.Records(ctx, rep, func(r Record) error {
-		rep.Read++
-		prog.Record()
-		g, err := cleanGeometry(r, job.Source.SRID(), rep)
-		if err != nil {
-			return err
-		}
-		return im.Add(ctx, g, r.Properties)
+	err = p.run(ctx, func(emit func(Record) error) error {
+		return job.Source.Records(ctx, rep, func(r Record) error {
+			rep.Read++
+			prog.Record()
+			return emit(r)
+		})
 	})
 	prog.Done()
 	if err != nil {
 		return store.Dataset{}, err
 	}
 	srid := job.Source.SRID()
-	if srid != 0 && srid != 4326 {
-		im.SetSourceSRID(srid)
-		if rep.SourceCRS == "" {
-			rep.SourceCRS = "EPSG:" + strconv.Itoa(srid)
-		}
+	if srid != 0 && srid != geo.WGS84 && rep.SourceCRS == "" {
+		rep.SourceCRS = "EPSG:" + strconv.Itoa(srid)
 	}
-	if rep.SourceCRS != "" && job.Info.SourceCRS == "" {
-		job.Info.SourceCRS = rep.SourceCRS
-		im.SetSourceCRS(rep.SourceCRS)
+	info := job.Info
+	if rep.SourceCRS != "" && info.SourceCRS == "" {
+		info.SourceCRS = rep.SourceCRS
 	}
 	res, err := im.Finish(ctx)
 	if err != nil {
@@ -92,22 +107,13 @@ func Run(ctx context.Context, st *store.Store, job Job) (store.Dataset, error) {
 	}
 	rep.Version = res.Version
 	rep.Written = res.Rows
-	rep.NoGeom = res.NullGeometry + int64(len(res.Collapsed)) + res.Unconvertible
-	rep.Repaired = int64(len(res.Repaired))
-	for _, fid := range res.Repaired {
-		rep.Fix("invalid geometry made valid (GEOS/RTTOPO)", "fid "+strconv.FormatInt(fid, 10))
+	rep.NoGeom = p.noGeometry
+	rep.Repaired = p.repaired
+	if p.within != nil && p.outside > 0 {
+		rep.count(&rep.skipped, "outside the territory (or without geometry)", "", p.outside)
 	}
-	for _, fid := range res.Collapsed {
-		rep.Fix("invalid geometry with no area left once made valid: stored without geometry", "fid "+strconv.FormatInt(fid, 10))
-	}
-	for _, fid := range res.StillInvalid {
-		rep.Fix("invalid geometry that could not be made valid: kept as read", "fid "+strconv.FormatInt(fid, 10))
-	}
-	if res.Outside > 0 {
-		rep.count(&rep.skipped, "outside the territory (or without geometry)", "", res.Outside)
-	}
-	if res.Unconvertible > 0 {
-		rep.Warn("%d geometries could not be read or reprojected by SpatiaLite and were stored without geometry", res.Unconvertible)
+	if p.unconvertible > 0 {
+		rep.Warn("%d geometries could not be reprojected to WGS84 and were stored without geometry", p.unconvertible)
 	}
 	for from, to := range res.Renamed {
 		rep.Warn("property %q stored as column %q (its name was taken: SQLite names ignore case, fid and geom are reserved)", from, to)
@@ -117,32 +123,235 @@ func Run(ctx context.Context, st *store.Store, job Job) (store.Dataset, error) {
 	}
 	rep.Duration = Duration(time.Since(start))
 	rep.seal()
-	return im.Commit(ctx, rep)
+	return im.Commit(ctx, info, rep)
 }
 
-// cleanGeometry runs the geometry of r through geo.Clean and checks WGS84 ranges, counting what was fixed.
-func cleanGeometry(r Record, srid int, rep *Report) (orb.Geometry, error) {
-	if r.Geometry == nil {
-		return nil, nil
+// pipeline takes records through the geometry steps on a pool of workers and hands the rows to add in source
+// order. Only the goroutine that reads the source touches the report and adds rows: the workers compute.
+type pipeline struct {
+	rep       *Report
+	source    Source
+	add       func(store.Row) error
+	reproject *geo.Reprojector
+	topology  *geo.Topology
+	within    *geo.Prepared
+	checked   int // the source SRID PROJ was last asked about
+
+	fid                                          int64
+	noGeometry, repaired, outside, unconvertible int64
+}
+
+// item is one record on its way through the pipeline.
+type item struct {
+	fid  int64
+	srid int
+	rec  Record
+
+	geom, lowZoom orb.Geometry
+	cleaning      geo.Cleaning
+	dropped       error // geo.Clean refused the geometry (stored without one)
+	emptied       bool  // nothing was left once degenerate parts were dropped
+	unconvertible bool
+	repair        geo.Repair
+	outside       bool
+	err           error // bad input: the import stops
+}
+
+// batch is a run of records that one worker processes; done is closed once it has.
+type batch struct {
+	items    []item
+	vertices int
+	done     chan struct{}
+}
+
+// A batch holds up to batchRecords records, fewer when they are large: handing records to a worker one by one
+// would cost more than cleaning a point, and memory stays bounded by a few batches per worker.
+const (
+	batchRecords  = 32
+	batchVertices = 100_000
+)
+
+// run calls read with an emit function that batches the records for the workers, and adds the processed ones
+// in order as they come.
+func (p *pipeline) run(ctx context.Context, read func(emit func(Record) error) error) error {
+	workers := runtime.GOMAXPROCS(0)
+	maxPending := 2 * workers
+	jobs := make(chan *batch, maxPending)
+	failed := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range jobs {
+				select {
+				case <-failed: // the import stopped: skip the work
+				default:
+					for i := range b.items {
+						p.process(&b.items[i])
+					}
+				}
+				close(b.done)
+			}
+		}()
 	}
-	g, c, err := geo.Clean(r.Geometry)
-	if err != nil {
-		rep.Fix("geometry dropped: "+err.Error(), r.Ref)
-		return nil, nil
+	var (
+		queue []*batch // handed to the workers, in source order
+		open  *batch   // being filled
+	)
+	// drain applies the processed batches at the head of the queue, waiting for them while more than keep are
+	// queued.
+	drain := func(keep int) error {
+		for len(queue) > 0 {
+			head := queue[0]
+			if len(queue) <= keep {
+				select {
+				case <-head.done:
+				default:
+					return nil
+				}
+			} else {
+				select {
+				case <-head.done:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+			queue[0], queue = nil, queue[1:]
+			for i := range head.items {
+				if err := p.apply(&head.items[i]); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	}
-	rep.FixN("unclosed ring closed", r.Ref, c.ClosedRings)
-	rep.FixN("repeated consecutive point removed", r.Ref, c.DuplicatePoints)
-	rep.FixN("degenerate ring (under 4 points) dropped", r.Ref, c.DroppedRings)
-	rep.FixN("degenerate line (under 2 points) dropped", r.Ref, c.DroppedLines)
-	if g == nil {
-		rep.Fix("geometry with nothing left once degenerate parts were dropped: stored without geometry", r.Ref)
-		return nil, nil
+	flush := func() error {
+		if open == nil {
+			return nil
+		}
+		jobs <- open // never waits: jobs holds at most the queued batches, fewer than maxPending
+		queue, open = append(queue, open), nil
+		return drain(maxPending - 1)
 	}
-	if srid == 0 || srid == 4326 {
-		if p, bad := geo.OutsideLonLat(g); bad {
-			return nil, fmt.Errorf("%w: %s: coordinate (%v, %v) is not a longitude/latitude: the file is probably in a projected CRS "+
-				"(Lambert-93 coordinates look like 913000, 6458000); reproject it to WGS84 or pass --crs EPSG:2154", ErrBadInput, r.Ref, p[0], p[1])
+	err := read(func(r Record) error {
+		it, err := p.queue(r)
+		if err != nil {
+			return err
+		}
+		if open == nil {
+			open = &batch{items: make([]item, 0, batchRecords), done: make(chan struct{})}
+		}
+		open.items = append(open.items, it)
+		open.vertices += geo.VertexCount(r.Geometry)
+		if len(open.items) == batchRecords || open.vertices >= batchVertices {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		if err = flush(); err == nil {
+			err = drain(0)
 		}
 	}
-	return g, nil
+	if err != nil {
+		close(failed)
+	}
+	close(jobs)
+	wg.Wait()
+	return err
+}
+
+// queue numbers a record and notes its CRS, checking with PROJ a CRS it has not seen yet.
+func (p *pipeline) queue(r Record) (item, error) {
+	srid := p.source.SRID()
+	if srid == 0 {
+		srid = geo.WGS84
+	}
+	if srid != p.checked {
+		if err := p.reproject.Check(srid, geo.WGS84); err != nil {
+			return item{}, fmt.Errorf("%w: %s: the source's CRS: %v; pass the right one with --crs EPSG:NNNN", ErrBadInput, r.Ref, err)
+		}
+		p.checked = srid
+	}
+	p.fid++
+	return item{fid: p.fid, srid: srid, rec: r}, nil
+}
+
+// process does a record's geometry work, on a worker.
+func (p *pipeline) process(it *item) {
+	if it.rec.Geometry == nil {
+		return
+	}
+	g, c, err := geo.Clean(it.rec.Geometry)
+	it.cleaning = c
+	switch {
+	case err != nil:
+		it.dropped = err
+		return
+	case g == nil:
+		it.emptied = true
+		return
+	}
+	if it.srid == geo.WGS84 {
+		if pt, bad := geo.OutsideLonLat(g); bad {
+			it.err = fmt.Errorf("%w: %s: coordinate (%v, %v) is not a longitude/latitude: the file is probably in a projected CRS "+
+				"(Lambert-93 coordinates look like 913000, 6458000); reproject it to WGS84 or pass --crs EPSG:2154", ErrBadInput, it.rec.Ref, pt[0], pt[1])
+			return
+		}
+	} else if g, err = p.reproject.Reproject(g, it.srid, geo.WGS84); err != nil {
+		it.unconvertible = true
+		return
+	}
+	// A GEOS error leaves the geometry as read, counted as still invalid.
+	g, it.repair, _ = p.topology.MakeValid(g)
+	if g != nil && p.within != nil {
+		// A geometry GEOS cannot test (a broken one) is outside, as SpatiaLite's ST_Intersects had it.
+		in, err := p.within.Intersects(g)
+		it.outside = err != nil || !in
+	}
+	if g != nil && !it.outside {
+		it.lowZoom = geo.Simplified(g, store.LowZoomTolerance)
+	}
+	it.geom = g
+}
+
+// apply reports what happened to a processed record and adds its row, on the reading goroutine.
+func (p *pipeline) apply(it *item) error {
+	rep, ref, fid := p.rep, it.rec.Ref, "fid "+strconv.FormatInt(it.fid, 10)
+	if it.err != nil {
+		return it.err
+	}
+	if it.dropped != nil {
+		rep.Fix("geometry dropped: "+it.dropped.Error(), ref)
+	}
+	c := it.cleaning
+	rep.FixN("unclosed ring closed", ref, c.ClosedRings)
+	rep.FixN("repeated consecutive point removed", ref, c.DuplicatePoints)
+	rep.FixN("degenerate ring (under 4 points) dropped", ref, c.DroppedRings)
+	rep.FixN("degenerate line (under 2 points) dropped", ref, c.DroppedLines)
+	if it.emptied {
+		rep.Fix("geometry with nothing left once degenerate parts were dropped: stored without geometry", ref)
+	}
+	switch it.repair {
+	case geo.Repaired:
+		p.repaired++
+		rep.Fix("invalid geometry made valid (GEOS/RTTOPO)", fid)
+	case geo.Collapsed:
+		rep.Fix("invalid geometry with no area left once made valid: stored without geometry", fid)
+	case geo.StillInvalid:
+		rep.Fix("invalid geometry that could not be made valid: kept as read", fid)
+	}
+	if it.unconvertible {
+		p.unconvertible++
+	}
+	if it.geom == nil {
+		p.noGeometry++
+	}
+	if p.within != nil && (it.geom == nil || it.outside) {
+		// Rows without geometry cannot be placed in the territory either.
+		p.outside++
+		return nil
+	}
+	return p.add(store.Row{FID: it.fid, Geometry: it.geom, LowZoom: it.lowZoom, Properties: it.rec.Properties})
 }

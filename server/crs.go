@@ -6,6 +6,9 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
+
+	"github.com/patrimap/patrimap/geo"
+	"github.com/patrimap/patrimap/store"
 )
 
 // crsInfo is an output or bbox CRS of OGC API – Features Part 2.
@@ -62,6 +65,20 @@ func parseCRS(param, raw string) (crsInfo, error) {
 		}
 	}
 	return crsInfo{}, fmt.Errorf("%s=%s is not supported: use one of %s", param, raw, strings.Join(crsURIs(), ", "))
+}
+
+// toCRS puts f's geometry (stored in WGS84 longitude/latitude) in the output CRS c.
+func (s *Server) toCRS(f *store.Feature, c crsInfo) error {
+	if c.LatLon {
+		f.Geometry = swapAxes(f.Geometry)
+		return nil
+	}
+	g, err := s.reproject.Reproject(f.Geometry, geo.WGS84, c.SRID)
+	if err != nil {
+		return fmt.Errorf("feature %d to EPSG:%d: %w", f.FID, c.SRID, err)
+	}
+	f.Geometry = g
+	return nil
 }
 
 // swapAxes exchanges x and y in place: GeoJSON's longitude, latitude become EPSG:4326's latitude, longitude.

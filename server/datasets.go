@@ -44,7 +44,7 @@ func toJSON(d store.Dataset, withReport bool) datasetJSON {
 }
 
 func (s *Server) listDatasets(c echo.Context) error {
-	ds, err := s.store.Datasets(c.Request().Context())
+	ds, err := s.catalogue(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -69,7 +69,7 @@ func (s *Server) dataset(c echo.Context) error {
 	if err := store.ValidateID(id); err != nil {
 		return echo.NewHTTPError(http.StatusNotFound, err.Error())
 	}
-	d, err := s.store.Dataset(c.Request().Context(), id)
+	d, err := s.lookup(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}

@@ -37,7 +37,11 @@ func (s *Server) download(c echo.Context, id string, dl download) error {
 		}
 	}
 	if dl.Suffix == ".gpkg" || dl.Suffix == ".sqlite" {
-		return s.exportFile(c, id, dl)
+		exp, ok := s.store.(fileExporter)
+		if !ok {
+			return echo.NewHTTPError(http.StatusNotImplemented, fmt.Sprintf("%s downloads are not available from this store (%s): download .geojson or .csv", dl.Title, s.store.Name()))
+		}
+		return s.exportFile(c, exp, id, dl)
 	}
 	var q store.Query
 	if raw := c.QueryParam("bbox"); raw != "" {
@@ -159,10 +163,10 @@ func (e *exports) lock(name string) *sync.Mutex {
 
 // exportFile serves the dataset as a standalone SpatiaLite or GeoPackage file, built from one consistent
 // version and cached until the next import.
-func (s *Server) exportFile(c echo.Context, id string, dl download) error {
+func (s *Server) exportFile(c echo.Context, exp fileExporter, id string, dl download) error {
 	ctx := c.Request().Context()
 	for attempt := 0; ; attempt++ {
-		d, err := s.store.Dataset(ctx, id)
+		d, err := s.lookup(ctx, id)
 		if err != nil {
 			return err
 		}
@@ -183,9 +187,9 @@ func (s *Server) exportFile(c echo.Context, id string, dl download) error {
 				}
 			}
 			if dl.Suffix == ".gpkg" {
-				err = s.store.ExportGeoPackage(ctx, d, path)
+				err = exp.ExportGeoPackage(ctx, d, path)
 			} else {
-				err = s.store.ExportSpatiaLite(ctx, d, path)
+				err = exp.ExportSpatiaLite(ctx, d, path)
 			}
 			if errors.Is(err, store.ErrVersionChanged) && attempt < 3 {
 				l.Unlock()

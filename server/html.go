@@ -80,7 +80,7 @@ func (s *Server) render(c echo.Context, name string, data map[string]any) error 
 	return c.HTMLBlob(http.StatusOK, buf.Bytes())
 }
 
-func (s *Server) itemsHTML(c echo.Context, sn *store.Snapshot, d store.Dataset, r *itemsRequest, matched int64, links []link) error {
+func (s *Server) itemsHTML(c echo.Context, sn store.Snapshot, d store.Dataset, r *itemsRequest, matched int64, links []link) error {
 	type row struct {
 		FID    int64
 		Values []any

@@ -14,6 +14,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/patrimap/patrimap/encode"
+	"github.com/patrimap/patrimap/geo"
 	"github.com/patrimap/patrimap/server/cql2"
 	"github.com/patrimap/patrimap/store"
 )
@@ -37,8 +38,7 @@ type itemsRequest struct {
 
 // parseItems reads the query parameters of /collections/{id}/items for dataset d. Errors are 400s that say
 // what is expected.
-func (s *Server) parseItems(c echo.Context, sn *store.Snapshot, d store.Dataset) (*itemsRequest, error) {
-	ctx := c.Request().Context()
+func (s *Server) parseItems(c echo.Context, d store.Dataset) (*itemsRequest, error) {
 	params := c.QueryParams()
 	r := &itemsRequest{limit: defaultLimit}
 	var filters store.And
@@ -72,7 +72,6 @@ func (s *Server) parseItems(c echo.Context, sn *store.Snapshot, d store.Dataset)
 	if r.crs, err = parseCRS("crs", params.Get("crs")); err != nil {
 		return nil, badRequest(err.Error())
 	}
-	r.query.OutSRID = r.crs.SRID
 	if v := params.Get("bbox"); v != "" {
 		bboxCRS, err := parseCRS("bbox-crs", params.Get("bbox-crs"))
 		if err != nil {
@@ -92,9 +91,9 @@ func (s *Server) parseItems(c echo.Context, sn *store.Snapshot, d store.Dataset)
 			}
 			// The box's edges are densified before reprojection: a straight edge in Lambert-93 is curved in
 			// longitude/latitude.
-			g, err := sn.Transform(ctx, densify(b.ToPolygon(), 16), bboxCRS.SRID, 4326)
+			g, err := s.reproject.Reproject(densify(b.ToPolygon(), 16), bboxCRS.SRID, geo.WGS84)
 			if err != nil {
-				return nil, err
+				return nil, badRequest(fmt.Sprintf("bbox=%s: %v", v, err))
 			}
 			filters = append(filters, store.Intersects{Geometry: g})
 		}
@@ -253,7 +252,7 @@ func (s *Server) items(c echo.Context) error {
 		return err
 	}
 	defer sn.Close()
-	r, err := s.parseItems(c, sn, d)
+	r, err := s.parseItems(c, d)
 	if err != nil {
 		return err
 	}
@@ -290,8 +289,8 @@ func (s *Server) items(c echo.Context) error {
 		return nil // the client went away
 	}
 	err = sn.Features(ctx, d, r.query, func(f *store.Feature) error {
-		if r.crs.LatLon {
-			f.Geometry = swapAxes(f.Geometry)
+		if err := s.toCRS(f, r.crs); err != nil {
+			return err
 		}
 		return w.Write(f)
 	})
@@ -330,7 +329,7 @@ func (s *Server) item(c echo.Context) error {
 		return c.NoContent(http.StatusNotModified)
 	}
 	var feature *store.Feature
-	err = sn.Features(ctx, d, store.Query{FID: fid, OutSRID: out.SRID}, func(f *store.Feature) error {
+	err = sn.Features(ctx, d, store.Query{FID: fid}, func(f *store.Feature) error {
 		cp := *f
 		cp.Values = append([]any(nil), f.Values...)
 		feature = &cp
@@ -342,8 +341,8 @@ func (s *Server) item(c echo.Context) error {
 	if feature == nil {
 		return echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("collection %s has no feature %d", d.ID, fid))
 	}
-	if out.LatLon {
-		feature.Geometry = swapAxes(feature.Geometry)
+	if err := s.toCRS(feature, out); err != nil {
+		return err
 	}
 	base := s.baseURL(c) + "/collections/" + d.ID
 	self := fmt.Sprintf("%s/items/%d", base, fid)

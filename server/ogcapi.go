@@ -3,6 +3,7 @@ package server
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -92,7 +93,7 @@ func (s *Server) baseURL(c echo.Context) string {
 
 // openCollection is the start of every /collections/{id} handler: a read snapshot (the caller closes it), the
 // collection as of that snapshot, and the format asked for.
-func (s *Server) openCollection(c echo.Context) (*store.Snapshot, store.Dataset, string, error) {
+func (s *Server) openCollection(c echo.Context) (store.Snapshot, store.Dataset, string, error) {
 	format, err := negotiate(c)
 	if err != nil {
 		return nil, store.Dataset{}, "", err
@@ -110,16 +111,16 @@ func (s *Server) openCollection(c echo.Context) (*store.Snapshot, store.Dataset,
 }
 
 // collection reads the :id collection from the snapshot.
-func (s *Server) collection(c echo.Context, sn *store.Snapshot) (store.Dataset, error) {
+func (s *Server) collection(c echo.Context, sn store.Snapshot) (store.Dataset, error) {
 	id := c.Param("id")
 	if err := store.ValidateID(id); err != nil {
 		return store.Dataset{}, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no collection %q: GET /collections lists them", id))
 	}
 	d, err := sn.Dataset(c.Request().Context(), id)
-	if err != nil {
+	if errors.Is(err, store.ErrNotFound) {
 		return d, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no collection %q: GET /collections lists them", id))
 	}
-	return d, nil
+	return d, err // a broken store is a 500, not a missing collection
 }
 
 // notModifiedAs sets the validators of a response built from dataset d in format and says whether the client's
@@ -163,7 +164,7 @@ func (s *Server) landing(c echo.Context) error {
 		// A browser gets the web map; its page links to the API.
 		return s.staticFile("index.html")(c)
 	}
-	ds, err := s.store.Datasets(c.Request().Context())
+	ds, err := s.catalogue(c.Request().Context())
 	if err != nil {
 		return err
 	}
@@ -242,7 +243,7 @@ func (s *Server) collections(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ds, err := s.store.Datasets(c.Request().Context())
+	ds, err := s.catalogue(c.Request().Context())
 	if err != nil {
 		return err
 	}

@@ -20,24 +20,45 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/patrimap/patrimap/geo"
 	"github.com/patrimap/patrimap/store"
 )
 
+// Catalog is what the server reads: consistent views of the datasets, and whether the database answers
+// (pg_featureserv's data.Catalog). A store.Store is one; handler tests use store/memory.
+type Catalog interface {
+	Snapshot(ctx context.Context) (store.Snapshot, error)
+	Ping(ctx context.Context) error
+	// Name says which database this is, for the logs.
+	Name() string
+}
+
+// fileExporter is a catalog that writes a dataset as a standalone file itself, for the GeoPackage and
+// SpatiaLite downloads (store/spatialite does, by ATTACH). An error wraps store.ErrVersionChanged when the
+// catalog holds another version of the dataset than d.
+type fileExporter interface {
+	ExportGeoPackage(ctx context.Context, d store.Dataset, path string) error
+	ExportSpatiaLite(ctx context.Context, d store.Dataset, path string) error
+}
+
 // Server is patrimap's HTTP front.
 type Server struct {
-	store   *store.Store
+	store   Catalog
 	log     *slog.Logger
 	static  fs.FS
 	echo    *echo.Echo
 	exports *exports
+	// reproject serves crs= and bbox-crs= (PROJ); topology the tile encoder's last-resort repairs (GEOS).
+	reproject *geo.Reprojector
+	topology  *geo.Topology
 }
 
 // New builds the server's routes over st. static holds the web pages (index.html at its root).
-func New(st *store.Store, log *slog.Logger, static fs.FS) *Server {
+func New(st Catalog, log *slog.Logger, static fs.FS) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	s := &Server{store: st, log: log, static: static, echo: e,
-		exports: &exports{dir: exportDir(st.Path())}}
+		exports: &exports{dir: exportDir(st.Name())}, reproject: &geo.Reprojector{}, topology: &geo.Topology{}}
 	if err := os.MkdirAll(s.exports.dir, 0o755); err != nil {
 		log.Warn("no folder for GeoPackage/SpatiaLite downloads", "error", err)
 	}
@@ -86,7 +107,7 @@ func (s *Server) Run(ctx context.Context, addr string) error {
 // Serve is Run on an existing listener.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{Handler: s.echo, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-	s.log.Info("serving", "addr", "http://"+ln.Addr().String(), "db", s.store.Path())
+	s.log.Info("serving", "addr", "http://"+ln.Addr().String(), "db", s.store.Name())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -129,13 +150,32 @@ func (s *Server) requestLog() echo.MiddlewareFunc {
 }
 
 func (s *Server) health(c echo.Context) error {
-	ctx := c.Request().Context()
-	ds, err := s.store.Datasets(ctx)
+	ds, err := s.catalogue(c.Request().Context())
 	if err != nil {
 		return c.JSON(http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "error": err.Error()})
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(http.StatusOK, map[string]any{"status": "ok", "datasets": len(ds)})
+}
+
+// catalogue lists the datasets, through a snapshot of its own.
+func (s *Server) catalogue(ctx context.Context) ([]store.Dataset, error) {
+	sn, err := s.store.Snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer sn.Close()
+	return sn.Datasets(ctx)
+}
+
+// lookup reads the catalogue entry of id, through a snapshot of its own.
+func (s *Server) lookup(ctx context.Context, id string) (store.Dataset, error) {
+	sn, err := s.store.Snapshot(ctx)
+	if err != nil {
+		return store.Dataset{}, err
+	}
+	defer sn.Close()
+	return sn.Dataset(ctx, id)
 }
 
 func (s *Server) staticFile(name string) echo.HandlerFunc {
@@ -162,7 +202,7 @@ func (jsonSerializer) Serialize(c echo.Context, i any, indent string) error {
 }
 
 // exportDir is where the GeoPackage and SpatiaLite downloads of a database are cached: one folder per
-// database file, under the system's temporary folder.
+// database (file path or address), under the system's temporary folder.
 func exportDir(db string) string {
 	abs, err := filepath.Abs(db)
 	if err != nil {

@@ -21,19 +21,26 @@ import (
 	gj "github.com/patrimap/patrimap/importers/geojson"
 	"github.com/patrimap/patrimap/static"
 	"github.com/patrimap/patrimap/store"
+	"github.com/patrimap/patrimap/store/spatialite"
 )
 
 type fixture struct {
-	st  *store.Store
+	st  store.Store
 	srv *httptest.Server
 }
 
+// newFixture serves a new SpatiaLite store.
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	st, err := spatialite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return serve(t, st)
+}
+
+// serve serves st until the end of the test.
+func serve(t *testing.T, st store.Store) *fixture {
 	srv := httptest.NewServer(New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), static.Files).Handler())
 	t.Cleanup(func() { srv.Close(); st.Close() })
 	return &fixture{st: st, srv: srv}

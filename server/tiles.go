@@ -37,15 +37,15 @@ func (s *Server) routesTiles(get func(string, echo.HandlerFunc)) {
 		mb = v
 	}
 	ts := &tileService{s: s, cache: tiles.NewCache(mb << 20), renderer: &tiles.Renderer{
-		Repair: func(ctx context.Context, g orb.Geometry) (orb.Geometry, error) { return s.store.RepairPolygons(ctx, g) },
-		Valid:  func(ctx context.Context, g orb.Geometry) (bool, error) { return s.store.ValidGeometry(ctx, g) },
+		Repair: func(_ context.Context, g orb.Geometry) (orb.Geometry, error) { return s.topology.BufferZero(g) },
+		Valid:  func(_ context.Context, g orb.Geometry) (bool, error) { return s.topology.Valid(g) },
 	}}
 	get("/tiles/:spec", ts.tileJSON)
 	get("/tiles/:spec/:z/:x/:y", ts.tile)
 }
 
 // layers reads the datasets named in spec ("a" or "a,b") from the snapshot.
-func (ts *tileService) layers(c echo.Context, sn *store.Snapshot, spec string) ([]tiles.Layer, error) {
+func (ts *tileService) layers(c echo.Context, sn store.Snapshot, spec string) ([]tiles.Layer, error) {
 	ids := strings.Split(spec, ",")
 	if len(ids) > maxTileDatasets {
 		return nil, badRequest(fmt.Sprintf("%d datasets in one tile: at most %d", len(ids), maxTileDatasets))
@@ -58,8 +58,11 @@ func (ts *tileService) layers(c echo.Context, sn *store.Snapshot, spec string) (
 		}
 		seen[id] = true
 		d, err := sn.Dataset(c.Request().Context(), id)
-		if err != nil {
+		if errors.Is(err, store.ErrNotFound) {
 			return nil, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no dataset %q: GET /datasets lists them", id))
+		}
+		if err != nil {
+			return nil, err
 		}
 		ts.cache.Retire(d.ID, d.Version)
 		out = append(out, tiles.NewLayer(d))

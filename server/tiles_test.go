@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,6 +18,7 @@ import (
 	"github.com/paulmach/orb/maptile/tilecover"
 
 	"github.com/patrimap/patrimap/store"
+	"github.com/patrimap/patrimap/store/storetest"
 	"github.com/patrimap/patrimap/tiles"
 )
 
@@ -234,26 +234,13 @@ type storedFeature struct {
 	name string
 }
 
-func storedFeatures(t *testing.T, st *store.Store, id, nameField string) []storedFeature {
+func storedFeatures(t *testing.T, st storetest.Reader, id, nameField string) []storedFeature {
 	t.Helper()
-	ctx := context.Background()
-	sn, err := st.Snapshot(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sn.Close()
-	d, err := sn.Dataset(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []storedFeature
-	err = sn.Features(ctx, d, store.Query{Select: []string{nameField}}, func(f *store.Feature) error {
+	_, fs := storetest.ReadAll(t, st, id, store.Query{Select: []string{nameField}})
+	out := make([]storedFeature, len(fs))
+	for i, f := range fs {
 		name, _ := f.Values[0].(string)
-		out = append(out, storedFeature{f.FID, orb.Clone(f.Geometry), name})
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+		out[i] = storedFeature{f.FID, f.Geometry, name}
 	}
 	return out
 }

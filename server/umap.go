@@ -56,7 +56,7 @@ func (s *Server) umapMaps(c echo.Context) error {
 		slugs = append(slugs, k)
 	}
 	sort.Strings(slugs)
-	all, err := s.store.Datasets(c.Request().Context())
+	all, err := s.catalogue(c.Request().Context())
 	if err != nil {
 		return err
 	}

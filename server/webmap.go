@@ -37,7 +37,7 @@ func (s *Server) embed(c echo.Context) error {
 		}
 	}
 	if raw := c.QueryParam("datasets"); raw != "" {
-		ds, err := s.store.Datasets(c.Request().Context())
+		ds, err := s.catalogue(c.Request().Context())
 		if err != nil {
 			return err
 		}

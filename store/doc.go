@@ -1,10 +1,15 @@
-// Package store keeps patrimap's datasets in one SpatiaLite file: a catalogue table (patrimap_datasets) and one
-// table per dataset with its geometry registered in geometry_columns (SRID 4326) and an R*Tree spatial index,
-// so that QGIS, ogrinfo and the spatialite shell see one layer per dataset with its attributes.
+// Package store is the vocabulary of patrimap's datasets and the contract of the databases that keep them: what
+// a dataset, a field, a feature and a query are (Dataset, Field, Feature, Query, the filter Expr), the errors
+// every store returns (ErrNotFound, ErrBadQuery), the interfaces every store implements (Store, Snapshot,
+// Import), and the logic every store shares so that they answer alike: column types inferred from the values
+// seen (Schema), values as columns hold them (Coerce), queries checked against a dataset (NewPlan).
 //
-// Writes go through an Import, which builds the new version of a dataset inside a single SQLite transaction:
-// the previous version stays visible to readers (WAL mode) until the commit swaps it, and a failed or killed
-// import leaves it untouched. Reads stream rows to a callback; a layer is never held in memory.
+// The implementations live beside it: store/spatialite (the embedded default, one SpatiaLite file),
+// store/memory (an in-memory fake for tests), and store/storetest checks that they behave the same;
+// store/stores opens one from a --db value. Consumers define the narrower interfaces they use where they use
+// them (server.Catalog, importers.Writer, tiles.FeatureSource).
 //
-// The store does not parse source files nor speak HTTP.
+// Package store imports no database driver, parses no source file and speaks no HTTP. Geometries are WGS84
+// longitude/latitude, valid, in one model (orb): reprojection, repairs and the territory cut happen before a
+// store sees a row (importers), and after it hands one out (server).
 package store

@@ -2,15 +2,17 @@ package store
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 )
 
-// Expr is a filter on a dataset's features (what CQL2 text says, once parsed). The store turns it into SQL
-// with every value a parameter and every property name checked against the dataset's fields: nothing a
-// user typed is ever concatenated into SQL.
+// Expr is a filter on a dataset's features (what CQL2 text says, once parsed). Stores evaluate it with every
+// property name checked against the dataset's fields (NewPlan) and every value a parameter: nothing a user
+// typed is ever concatenated into SQL.
+//
+// Its logic is SQL's, which CQL2 follows: a comparison with a missing value (NULL) is unknown, NOT of unknown
+// is unknown, and a feature is selected only when the whole expression is true. Text compares byte by byte
+// (UTF-8), LIKE is case-sensitive.
 type Expr interface{ isExpr() }
 
 // And holds when every operand holds.
@@ -29,7 +31,7 @@ type Compare struct {
 	Value    any // string, float64, int64, bool
 }
 
-// Like matches a text property with a pattern: % any run of characters, _ one character.
+// Like matches a text property with a pattern: % any run of characters, _ one character, \ escapes the next.
 type Like struct {
 	Property string
 	Pattern  string
@@ -58,106 +60,86 @@ func (Intersects) isExpr() {}
 
 var compareOps = map[string]bool{"=": true, "<>": true, "<": true, ">": true, "<=": true, ">=": true}
 
-// exprSQL translates e for dataset d, appending the parameters to args.
-func exprSQL(d Dataset, e Expr, args *[]any) (string, error) {
-	column := func(name string) (Field, string, error) {
+// checkExpr returns e with its properties checked against d's fields and its values converted to what the
+// fields hold.
+func checkExpr(d Dataset, e Expr) (Expr, error) {
+	field := func(name string) (Field, error) {
 		f, ok := d.Field(name)
 		if !ok {
-			return f, "", fmt.Errorf("%w: filter: dataset %s has no property %q (queryables: %s)", ErrBadQuery, d.ID, name, fieldNames(d))
+			return f, fmt.Errorf("%w: filter: dataset %s has no property %q (queryables: %s)", ErrBadQuery, d.ID, name, fieldNames(d))
 		}
-		return f, quoteIdent(f.Name), nil
+		return f, nil
 	}
-	join := func(xs []Expr, op string) (string, error) {
+	all := func(xs []Expr, op string) ([]Expr, error) {
 		if len(xs) == 0 {
-			return "", fmt.Errorf("%w: filter: empty %s", ErrBadQuery, op)
+			return nil, fmt.Errorf("%w: filter: empty %s", ErrBadQuery, op)
 		}
-		parts := make([]string, len(xs))
+		out := make([]Expr, len(xs))
 		for i, x := range xs {
-			s, err := exprSQL(d, x, args)
+			c, err := checkExpr(d, x)
 			if err != nil {
-				return "", err
+				return nil, err
 			}
-			parts[i] = s
+			out[i] = c
 		}
-		return "(" + strings.Join(parts, " "+op+" ") + ")", nil
+		return out, nil
 	}
 	switch e := e.(type) {
 	case And:
-		return join(e, "AND")
+		xs, err := all(e, "AND")
+		return And(xs), err
 	case Or:
-		return join(e, "OR")
+		xs, err := all(e, "OR")
+		return Or(xs), err
 	case Not:
-		s, err := exprSQL(d, e.X, args)
-		if err != nil {
-			return "", err
-		}
-		// NOT of a comparison with a NULL is NULL in SQL, which a filter reads as false: that is CQL2's rule too.
-		return "(NOT " + s + ")", nil
+		x, err := checkExpr(d, e.X)
+		return Not{X: x}, err
 	case Compare:
-		f, col, err := column(e.Property)
+		f, err := field(e.Property)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		if !compareOps[e.Op] {
-			return "", fmt.Errorf("%w: filter: unknown operator %q", ErrBadQuery, e.Op)
+			return nil, fmt.Errorf("%w: filter: unknown operator %q", ErrBadQuery, e.Op)
 		}
 		v, err := filterValue(f, e.Value)
-		if err != nil {
-			return "", err
-		}
-		*args = append(*args, v)
-		return "(" + col + " " + e.Op + " ?)", nil
+		return Compare{Property: f.Name, Op: e.Op, Value: v}, err
 	case Like:
-		f, col, err := column(e.Property)
+		f, err := field(e.Property)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		if f.Type != FieldText && f.Type != FieldDate && f.Type != FieldDateTime && f.Type != FieldJSON {
-			return "", fmt.Errorf("%w: filter: LIKE needs a text property; %q is %s", ErrBadQuery, f.Name, f.Type)
+			return nil, fmt.Errorf("%w: filter: LIKE needs a text property; %q is %s", ErrBadQuery, f.Name, f.Type)
 		}
-		// CQL2's LIKE is case-sensitive, SQLite's is not for ASCII: GLOB is, so the pattern is translated.
-		*args = append(*args, likeToGlob(e.Pattern))
-		return "(" + col + " GLOB ?)", nil
+		return e, nil
 	case In:
-		f, col, err := column(e.Property)
+		f, err := field(e.Property)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		if len(e.Values) == 0 {
-			return "", fmt.Errorf("%w: filter: IN needs at least one value", ErrBadQuery)
+			return nil, fmt.Errorf("%w: filter: IN needs at least one value", ErrBadQuery)
 		}
-		marks := make([]string, len(e.Values))
+		vs := make([]any, len(e.Values))
 		for i, raw := range e.Values {
-			v, err := filterValue(f, raw)
-			if err != nil {
-				return "", err
+			if vs[i], err = filterValue(f, raw); err != nil {
+				return nil, err
 			}
-			*args = append(*args, v)
-			marks[i] = "?"
 		}
-		return "(" + col + " IN (" + strings.Join(marks, ", ") + "))", nil
+		return In{Property: f.Name, Values: vs}, nil
 	case IsNull:
-		_, col, err := column(e.Property)
-		if err != nil {
-			return "", err
-		}
-		return "(" + col + " IS NULL)", nil
+		_, err := field(e.Property)
+		return e, err
 	case Intersects:
-		if d.GeometryType == "" {
-			return "0", nil
+		if e.Geometry == nil {
+			return nil, fmt.Errorf("%w: filter: S_INTERSECTS needs a geometry", ErrBadQuery)
 		}
-		b := e.Geometry.Bound()
-		blob, err := wkb.Marshal(e.Geometry)
-		if err != nil {
-			return "", fmt.Errorf("%w: filter: S_INTERSECTS geometry: %v", ErrBadQuery, err)
-		}
-		*args = append(*args, b.Max[0], b.Min[0], b.Max[1], b.Min[1], blob)
-		return `(fid IN (SELECT pkid FROM ` + quoteIdent("idx_"+d.Table+"_geom") + ` WHERE xmin <= ? AND xmax >= ? AND ymin <= ? AND ymax >= ?)
-			AND ST_Intersects(geom, GeomFromWKB(?, 4326)) = 1)`, nil
+		return e, nil
 	case nil:
-		return "", fmt.Errorf("%w: filter: empty expression", ErrBadQuery)
+		return nil, fmt.Errorf("%w: filter: empty expression", ErrBadQuery)
 	}
-	return "", fmt.Errorf("%w: filter: unsupported expression %T", ErrBadQuery, e)
+	return nil, fmt.Errorf("%w: filter: unsupported expression %T", ErrBadQuery, e)
 }
 
 // filterValue checks that a literal suits the field's type and converts it to what the column holds.
@@ -180,43 +162,8 @@ func filterValue(f Field, v any) (any, error) {
 		}
 		return nil, mismatch()
 	}
-	switch x := v.(type) {
-	case string:
-		return x, nil
-	case bool:
-		return nil, mismatch()
+	if s, ok := v.(string); ok {
+		return s, nil
 	}
 	return nil, mismatch()
-}
-
-// likeToGlob turns a LIKE pattern (% _ and \ to escape) into a GLOB pattern.
-func likeToGlob(p string) string {
-	var b strings.Builder
-	for i := 0; i < len(p); i++ {
-		switch c := p[i]; c {
-		case '%':
-			b.WriteByte('*')
-		case '_':
-			b.WriteByte('?')
-		case '\\':
-			if i+1 < len(p) {
-				i++
-				writeGlobLiteral(&b, p[i])
-			}
-		default:
-			writeGlobLiteral(&b, c)
-		}
-	}
-	return b.String()
-}
-
-func writeGlobLiteral(b *strings.Builder, c byte) {
-	switch c {
-	case '*', '?', '[':
-		b.WriteByte('[')
-		b.WriteByte(c)
-		b.WriteByte(']')
-	default:
-		b.WriteByte(c)
-	}
 }

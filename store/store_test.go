@@ -1,397 +1,12 @@
 package store
 
 import (
-	"context"
 	"errors"
-	"fmt"
-	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 )
-
-func openTest(t *testing.T) *Store {
-	t.Helper()
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
-// loadFixture reads a testdata GeoJSON file with orb (not with patrimap's importer, which has its own tests).
-func loadFixture(t *testing.T, name string) *geojson.FeatureCollection {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fc, err := geojson.UnmarshalFeatureCollection(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fc
-}
-
-// props keeps the fixture's property order as ogr2ogr wrote it (orb gives a map).
-func props(f *geojson.Feature, keys []string) []Property {
-	out := make([]Property, 0, len(keys))
-	for _, k := range keys {
-		v := f.Properties[k]
-		if x, ok := v.(float64); ok && x == float64(int64(x)) && k != "SURF_OFF" {
-			v = int64(x)
-		}
-		out = append(out, Property{Key: k, Value: v})
-	}
-	return out
-}
-
-var rnnKeys = []string{"ID_LOCAL", "PRN_ASSO", "CODE_R_ENP", "NOM_SITE", "DATE_CREA", "MODIF_ADM", "URL_FICHE", "SURF_OFF", "ID_MNHN"}
-
-func importFixture(t *testing.T, s *Store, id string, fc *geojson.FeatureCollection) Dataset {
-	t.Helper()
-	ctx := context.Background()
-	im, err := s.BeginImport(ctx, DatasetInfo{ID: id, Title: id, Producer: "INPN", Theme: ThemeNatural}, ImportOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range fc.Features {
-		if err := im.Add(ctx, f.Geometry, props(f, rnnKeys)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	d, err := im.Commit(ctx, map[string]string{"ok": "yes"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
-
-func TestImportKeepsTypesAndValues(t *testing.T) {
-	s := openTest(t)
-	fc := loadFixture(t, "rnn-isere.geojson")
-	d := importFixture(t, s, "rnn-isere", fc)
-	if d.FeatureCount != 15 || d.Version != 1 || d.GeometryType != "MULTIPOLYGON" {
-		t.Fatalf("dataset = %d features, version %d, %s", d.FeatureCount, d.Version, d.GeometryType)
-	}
-	want := map[string]FieldType{"ID_LOCAL": FieldText, "PRN_ASSO": FieldText, "DATE_CREA": FieldDate, "SURF_OFF": FieldReal, "ID_MNHN": FieldText}
-	for name, typ := range want {
-		f, ok := d.Field(name)
-		if !ok || f.Type != typ {
-			t.Errorf("field %s = %+v, want type %s", name, f, typ)
-		}
-	}
-	ctx := context.Background()
-	snap, err := s.Snapshot(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer snap.Close()
-	got, err := snap.Dataset(ctx, "rnn-isere")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.BBox == nil || got.BBox.Min[0] < 4.7 || got.BBox.Max[1] > 46.4 {
-		t.Errorf("bbox = %v", got.BBox)
-	}
-	var names []string
-	err = snap.Features(ctx, got, Query{Equals: []Equal{{Field: "ID_MNHN", Value: "FR3600013"}}}, func(f *Feature) error {
-		names = append(names, f.Values[3].(string))
-		if f.Values[4] != "1974-05-15" {
-			t.Errorf("DATE_CREA = %#v, want the text 1974-05-15", f.Values[4])
-		}
-		if f.Geometry == nil || f.Geometry.GeoJSONType() != "MultiPolygon" {
-			t.Errorf("geometry = %v", f.Geometry)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(names) != 1 || names[0] != "Haut-Vénéon" {
-		t.Errorf("names = %q", names)
-	}
-}
-
-func TestLeadingZerosStayText(t *testing.T) {
-	s := openTest(t)
-	ctx := context.Background()
-	im, err := s.BeginImport(ctx, DatasetInfo{ID: "codes", Title: "codes", Producer: "test"}, ImportOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, code := range []string{"06059", "2A004", "38185"} {
-		if err := im.Add(ctx, orb.Point{5, 45}, []Property{{"insee", code}, {"n", int64(1)}, {"mixed", code}}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// A number in a text column must not turn the column numeric.
-	if err := im.Add(ctx, nil, []Property{{"insee", "6059"}, {"n", 2.5}, {"mixed", int64(12)}}); err != nil {
-		t.Fatal(err)
-	}
-	d, err := im.Commit(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	types := map[string]FieldType{}
-	for _, f := range d.Fields {
-		types[f.Name] = f.Type
-	}
-	if types["insee"] != FieldText || types["n"] != FieldReal || types["mixed"] != FieldText {
-		t.Fatalf("types = %v", types)
-	}
-	snap, _ := s.Snapshot(ctx)
-	defer snap.Close()
-	var got []any
-	snap.Features(ctx, d, Query{}, func(f *Feature) error { got = append(got, f.Values[0], f.Values[2]); return nil })
-	want := []any{"06059", "06059", "2A004", "2A004", "38185", "38185", "6059", "12"}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("value %d = %#v, want %#v", i, got[i], want[i])
-		}
-	}
-}
-
-func TestColumnNameCollisions(t *testing.T) {
-	s := openTest(t)
-	ctx := context.Background()
-	im, _ := s.BeginImport(ctx, DatasetInfo{ID: "names", Title: "n", Producer: "t"}, ImportOptions{})
-	err := im.Add(ctx, orb.Point{1, 1}, []Property{{"NOM", "a"}, {"nom", "b"}, {"fid", "c"}, {"GEOM", "d"}, {`we"ird`, "e"}, {"", "f"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := im.Finish(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, f := range res.Fields {
-		names = append(names, f.Name)
-	}
-	if strings.Join(names, "|") != `NOM|nom_2|fid_2|GEOM_2|we"ird|field` {
-		t.Errorf("columns = %q", names)
-	}
-	if _, err := im.Commit(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func TestInvalidPolygonRepaired(t *testing.T) {
-	s := openTest(t)
-	ctx := context.Background()
-	bowtie := orb.Polygon{{{5, 45}, {5.1, 45.1}, {5.1, 45}, {5, 45.1}, {5, 45}}}
-	square := orb.Polygon{{{6, 45}, {6.1, 45}, {6.1, 45.1}, {6, 45.1}, {6, 45}}}
-	im, _ := s.BeginImport(ctx, DatasetInfo{ID: "bowtie", Title: "b", Producer: "t"}, ImportOptions{})
-	im.Add(ctx, bowtie, nil)
-	im.Add(ctx, square, nil)
-	res, err := im.Finish(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Repaired) != 1 || res.Repaired[0] != 1 {
-		t.Errorf("repaired = %v, want [1]", res.Repaired)
-	}
-	if _, err := im.Commit(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	var invalid, parts int
-	s.db.QueryRow(`SELECT sum(ST_IsValid(geom) = 0) FROM bowtie`).Scan(&invalid)
-	s.db.QueryRow(`SELECT ST_NumGeometries(geom) FROM bowtie WHERE fid = 1`).Scan(&parts)
-	if invalid != 0 || parts != 2 {
-		t.Errorf("after repair: %d invalid, bow-tie in %d parts (want 0 and 2)", invalid, parts)
-	}
-}
-
-// Many invalid polygons are repaired in parallel; each keeps its area: a ring touching itself (an "inverted
-// hole", fixed by the fast path) keeps the area inside it, a bow-tie keeps both lobes.
-func TestManyRepairsKeepTheirArea(t *testing.T) {
-	s := openTest(t)
-	ctx := context.Background()
-	im, _ := s.BeginImport(ctx, DatasetInfo{ID: "many", Title: "m", Producer: "t"}, ImportOptions{})
-	const n = 40
-	for i := 0; i < n; i++ {
-		x := float64(i)
-		if i%2 == 0 {
-			// A 0.1° square with a 0.0008 deg² quadrilateral cut out, as one ring through (x, 45) twice.
-			im.Add(ctx, orb.Polygon{{{x, 45}, {x + .1, 45}, {x + .1, 45.1}, {x, 45.1}, {x, 45}, {x + .02, 45.04}, {x + .04, 45.04}, {x + .04, 45.02}, {x, 45}}}, nil)
-		} else {
-			im.Add(ctx, orb.Polygon{{{x, 45}, {x + .1, 45.1}, {x + .1, 45}, {x, 45.1}, {x, 45}}}, nil)
-		}
-	}
-	res, err := im.Finish(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Repaired) != n {
-		t.Errorf("%d repaired, want %d", len(res.Repaired), n)
-	}
-	if _, err := im.Commit(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	rows, err := s.db.Query(`SELECT fid, ST_IsValid(geom), ST_Area(geom), ST_NumGeometries(geom) FROM many ORDER BY fid`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var fid, valid, parts int
-		var area float64
-		rows.Scan(&fid, &valid, &area, &parts)
-		want, wantParts := 0.01-0.0008, 1
-		if fid%2 == 0 { // fids start at 1: even fids are the bow-ties
-			want, wantParts = 0.005, 2
-		}
-		if valid != 1 || math.Abs(area-want) > 1e-9 || parts != wantParts {
-			t.Errorf("fid %d: valid %d, area %g in %d parts, want %g in %d", fid, valid, area, parts, want, wantParts)
-		}
-	}
-}
-
-// A failed import leaves the previous version, and readers keep seeing it while an import is under way.
-func TestReimportIsAtomic(t *testing.T) {
-	s := openTest(t)
-	ctx := context.Background()
-	fc := loadFixture(t, "rnn-isere.geojson")
-	importFixture(t, s, "rnn", fc)
-
-	im, err := s.BeginImport(ctx, DatasetInfo{ID: "rnn", Title: "rnn v2", Producer: "INPN"}, ImportOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	im.Add(ctx, orb.Point{5, 45}, []Property{{"x", "only one"}})
-	if _, err := im.Finish(ctx); err != nil {
-		t.Fatal(err)
-	}
-	// The new table exists inside the import's transaction; a reader must still see version 1, whole.
-	d, err := s.Dataset(ctx, "rnn")
-	if err != nil || d.Version != 1 || d.FeatureCount != 15 {
-		t.Fatalf("during import: %+v, %v", d, err)
-	}
-	snap, _ := s.Snapshot(ctx)
-	n := 0
-	if err := snap.Features(ctx, d, Query{}, func(*Feature) error { n++; return nil }); err != nil || n != 15 {
-		t.Fatalf("during import: read %d features, %v", n, err)
-	}
-	snap.Close()
-	if err := im.Rollback(); err != nil {
-		t.Fatal(err)
-	}
-	d, err = s.Dataset(ctx, "rnn")
-	if err != nil || d.Version != 1 || d.Title != "rnn" {
-		t.Fatalf("after rollback: %+v, %v", d, err)
-	}
-	// A successful re-import bumps the version.
-	d2 := importFixture(t, s, "rnn", fc)
-	if d2.Version != 2 || d2.FeatureCount != 15 {
-		t.Errorf("re-import: version %d, %d features", d2.Version, d2.FeatureCount)
-	}
-}
-
-func TestBBoxQueryUsesSpatialIndex(t *testing.T) {
-	s := openTest(t)
-	ctx := context.Background()
-	d := importFixture(t, s, "rnn", loadFixture(t, "rnn-isere.geojson"))
-	b := orb.Bound{Min: orb.Point{6.2, 44.9}, Max: orb.Point{6.35, 45.0}}
-	q, args, err := featureSQL(d, Query{BBox: &b})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := s.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var plan []string
-	for rows.Next() {
-		var id, parent, notused int
-		var detail string
-		rows.Scan(&id, &parent, &notused, &detail)
-		plan = append(plan, detail)
-	}
-	rows.Close()
-	joined := strings.Join(plan, "\n")
-	t.Log(joined)
-	if !strings.Contains(joined, "VIRTUAL TABLE INDEX") || !strings.Contains(joined, "idx_rnn_geom") {
-		t.Errorf("the bbox query does not go through the R*Tree:\n%s", joined)
-	}
-	if strings.Contains(joined, "SCAN rnn") {
-		t.Errorf("the bbox query scans the table:\n%s", joined)
-	}
-	snap, _ := s.Snapshot(ctx)
-	defer snap.Close()
-	var ids []string
-	snap.Features(ctx, d, Query{BBox: &b}, func(f *Feature) error { ids = append(ids, f.Values[8].(string)); return nil })
-	if len(ids) == 0 || ids[0] != "FR3600013" {
-		t.Errorf("features in the Haut-Vénéon box: %v", ids)
-	}
-	n, err := snap.Count(ctx, d, Query{BBox: &b})
-	if err != nil || n != int64(len(ids)) {
-		t.Errorf("count = %d, %v; streamed %d", n, err, len(ids))
-	}
-}
-
-func TestKeysetPaging(t *testing.T) {
-	s := openTest(t)
-	ctx := context.Background()
-	d := importFixture(t, s, "rnn", loadFixture(t, "rnn-isere.geojson"))
-	snap, _ := s.Snapshot(ctx)
-	defer snap.Close()
-	seen := map[int64]bool{}
-	after := int64(0)
-	for page := 0; page < 10; page++ {
-		n := 0
-		snap.Features(ctx, d, Query{AfterFID: after, Limit: 4}, func(f *Feature) error {
-			if seen[f.FID] {
-				t.Errorf("fid %d seen twice", f.FID)
-			}
-			seen[f.FID] = true
-			after = f.FID
-			n++
-			return nil
-		})
-		if n == 0 {
-			break
-		}
-	}
-	if len(seen) != 15 {
-		t.Errorf("paging saw %d features, want 15", len(seen))
-	}
-	var one []int64
-	snap.Features(ctx, d, Query{FID: 7}, func(f *Feature) error { one = append(one, f.FID); return nil })
-	if len(one) != 1 || one[0] != 7 {
-		t.Errorf("by id: %v", one)
-	}
-}
-
-func TestBadQueries(t *testing.T) {
-	s := openTest(t)
-	ctx := context.Background()
-	d := importFixture(t, s, "rnn", loadFixture(t, "rnn-isere.geojson"))
-	snap, _ := s.Snapshot(ctx)
-	defer snap.Close()
-	err := snap.Features(ctx, d, Query{Equals: []Equal{{Field: "NOPE", Value: "x"}}}, func(*Feature) error { return nil })
-	if !errors.Is(err, ErrBadQuery) || !strings.Contains(err.Error(), "NOM_SITE") {
-		t.Errorf("unknown field: %v", err)
-	}
-	err = snap.Features(ctx, d, Query{Equals: []Equal{{Field: "SURF_OFF", Value: "big"}}}, func(*Feature) error { return nil })
-	if !errors.Is(err, ErrBadQuery) {
-		t.Errorf("bad number: %v", err)
-	}
-	if _, err := s.Dataset(ctx, "missing"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("missing dataset: %v", err)
-	}
-}
-
-func TestMissingExtensionNamesThePackage(t *testing.T) {
-	_, err := open(context.Background(), filepath.Join(t.TempDir(), "x.db"), "mod_spatialite_not_there")
-	if !errors.Is(err, ErrNoSpatiaLite) || !strings.Contains(err.Error(), "apt-get install libsqlite3-mod-spatialite") {
-		t.Errorf("error = %v", err)
-	}
-}
 
 func TestValidateID(t *testing.T) {
 	for _, ok := range []string{"rnn", "znieff1-grenoble-alpes-metropole", "a1"} {
@@ -404,151 +19,60 @@ func TestValidateID(t *testing.T) {
 			t.Errorf("%q accepted", bad)
 		}
 	}
+	if TableName("znieff1-isere") != "znieff1_isere" {
+		t.Error(TableName("znieff1-isere"))
+	}
 }
 
-func TestImportWithinTerritory(t *testing.T) {
-	s := openTest(t)
-	ctx := context.Background()
-	// A box around the Haut-Vénéon reserve.
-	box := orb.Bound{Min: orb.Point{6.2, 44.9}, Max: orb.Point{6.35, 45.0}}.ToPolygon()
-	im, err := s.BeginImport(ctx, DatasetInfo{ID: "rnn-box", Title: "t", Producer: "p"}, ImportOptions{Within: box})
+// A column's type is the narrowest that holds every value seen in it.
+func TestSchemaInfersTypes(t *testing.T) {
+	tests := []struct {
+		values []any
+		want   FieldType
+	}{
+		{[]any{int64(1), 2, nil}, FieldInteger},
+		{[]any{int64(1), 2.5}, FieldReal},
+		{[]any{"06059", int64(12)}, FieldText},
+		{[]any{true, false}, FieldBoolean},
+		{[]any{true, int64(1)}, FieldText},
+		{[]any{"2020-01-31", "1974-05-15"}, FieldDate},
+		{[]any{"2020-01-31", "2020-01-31T10:20:30+01:00"}, FieldText},
+		{[]any{"2020-01-31 10:20", "2020-01-31T10:20:30.5Z"}, FieldDateTime},
+		{[]any{"2020-02-30"}, FieldText},
+		{[]any{nil, nil}, FieldText},
+	}
+	for _, tt := range tests {
+		s := NewSchema(nil)
+		for _, v := range tt.values {
+			if _, _, err := s.Observe(Row{Properties: []Property{{Key: "x", Value: v}}}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := s.Result().Fields[0].Type; got != tt.want {
+			t.Errorf("%v: %s, want %s", tt.values, got, tt.want)
+		}
+	}
+	s := NewSchema(nil)
+	if _, _, err := s.Observe(Row{Properties: []Property{{Key: "x", Value: struct{}{}}}}, nil); err == nil {
+		t.Error("a value of an unknown type was accepted")
+	}
+}
+
+// A Plan folds Equals into the filter, converted to the fields' types.
+func TestNewPlan(t *testing.T) {
+	d := Dataset{DatasetInfo: DatasetInfo{ID: "d"}, Fields: []Field{{Name: "n", Type: FieldInteger}, {Name: "name", Type: FieldText}}}
+	p, err := NewPlan(d, Query{Equals: []Equal{{Field: "n", Value: "3"}}, Filter: Like{Property: "name", Pattern: "L%"}, Select: []string{"name"}, Limit: -4})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range loadFixture(t, "rnn-isere.geojson").Features {
-		im.Add(ctx, f.Geometry, props(f, rnnKeys))
+	and, ok := p.Where.(And)
+	if !ok || len(and) != 2 || and[0] != (Compare{Property: "n", Op: "=", Value: int64(3)}) || len(p.Fields) != 1 || p.Limit != 0 {
+		t.Errorf("plan %+v", p)
 	}
-	im.Add(ctx, nil, []Property{{"ID_MNHN", "nowhere"}})
-	res, err := im.Finish(ctx)
-	if err != nil {
-		t.Fatal(err)
+	if _, err := NewPlan(d, Query{Filter: Intersects{}}); !errors.Is(err, ErrBadQuery) {
+		t.Errorf("S_INTERSECTS without a geometry: %v", err)
 	}
-	d, err := im.Commit(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Outside != 15 || d.FeatureCount != 1 {
-		t.Errorf("outside %d, kept %d; want 15 and 1", res.Outside, d.FeatureCount)
-	}
-}
-
-// Paging by offset gives the n-th features of the order whether the fids run without gaps (read by the index)
-// or not (a territory cut some rows out: read by stepping over rows).
-func TestOffsetPagingWithAndWithoutGaps(t *testing.T) {
-	s := openTest(t)
-	ctx := context.Background()
-	for _, within := range []orb.Geometry{nil, orb.Bound{Min: orb.Point{49.5, 0}, Max: orb.Point{120, 50}}.ToPolygon()} {
-		im, err := s.BeginImport(ctx, DatasetInfo{ID: "pts", Title: "p", Producer: "t"}, ImportOptions{Within: within})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := 0; i < 100; i++ {
-			im.Add(ctx, orb.Point{float64(i), 1}, []Property{{Key: "n", Value: int64(i)}}) // x < 49.5 falls outside
-		}
-		if _, err := im.Finish(ctx); err != nil {
-			t.Fatal(err)
-		}
-		d, err := im.Commit(ctx, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sn, _ := s.Snapshot(ctx)
-		var got []int64
-		err = sn.Features(ctx, d, Query{Offset: 10, Limit: 5}, func(f *Feature) error {
-			got = append(got, f.Values[0].(int64))
-			return nil
-		})
-		sn.Close()
-		want := "[10 11 12 13 14]"
-		if within != nil {
-			want = "[60 61 62 63 64]" // fids 51..100 are left
-		}
-		if err != nil || fmt.Sprint(got) != want {
-			t.Errorf("within %v: offset 10 limit 5 gives %v (%v), want %s", within != nil, got, err, want)
-		}
-	}
-}
-
-// TileFeatures returns the columns in the order asked for, whatever their order in the dataset.
-func TestTileFeaturesColumnOrder(t *testing.T) {
-	s := openTest(t)
-	ctx := context.Background()
-	d := importFixture(t, s, "rnn", loadFixture(t, "rnn-isere.geojson"))
-	sn, _ := s.Snapshot(ctx)
-	defer sn.Close()
-	var got []any
-	err := sn.TileFeatures(ctx, d, *d.BBox, []string{"NOM_SITE", "ID_MNHN", "DATE_CREA"}, func(f *Feature) error {
-		if got == nil {
-			got = append([]any(nil), f.Values...)
-		}
-		return nil
-	})
-	if err != nil || fmt.Sprint(got) != "[Haut-Vénéon FR3600013 1974-05-15]" {
-		t.Errorf("values %v (%v), want [Haut-Vénéon FR3600013 1974-05-15]", got, err)
-	}
-	if err := sn.TileFeatures(ctx, d, *d.BBox, []string{"nope"}, func(*Feature) error { return nil }); !errors.Is(err, ErrBadQuery) {
-		t.Errorf("unknown column: %v", err)
-	}
-}
-
-// ThinTileFeatures reads one point per grid cell (the lowest fid), through the index alone.
-func TestThinTileFeatures(t *testing.T) {
-	s := openTest(t)
-	ctx := context.Background()
-	im, _ := s.BeginImport(ctx, DatasetInfo{ID: "grid", Title: "g", Producer: "t"}, ImportOptions{})
-	for i := 0; i < 40; i++ {
-		for j := 0; j < 40; j++ {
-			im.Add(ctx, orb.Point{5 + float64(i)*0.01 + 0.001, 45 + float64(j)*0.01 + 0.001}, []Property{{Key: "n", Value: int64(i*40 + j)}})
-		}
-	}
-	if _, err := im.Finish(ctx); err != nil {
-		t.Fatal(err)
-	}
-	d, _ := im.Commit(ctx, nil)
-	sn, _ := s.Snapshot(ctx)
-	defer sn.Close()
-	n := 0
-	var firsts []any
-	err := sn.ThinTileFeatures(ctx, d, orb.Bound{Min: orb.Point{5, 45}, Max: orb.Point{5.4, 45.4}}, 0.1, 0.1, []string{"n"}, func(f *Feature) error {
-		n++
-		if n <= 2 {
-			firsts = append(firsts, f.Values[0])
-		}
-		return nil
-	})
-	// 40 × 40 points on a 0.01° grid, cells of 0.1°: 4 × 4 cells of 100 points each.
-	if err != nil || n != 16 || fmt.Sprint(firsts) != "[0 10]" {
-		t.Errorf("%d points (%v), first %v; want 16, the first of each cell", n, err, firsts)
-	}
-}
-
-// Polygon datasets keep a simplified copy for low-zoom tiles, made and replaced with each import.
-func TestLowZoomCopy(t *testing.T) {
-	s := openTest(t)
-	ctx := context.Background()
-	d := importFixture(t, s, "rnn", loadFixture(t, "rnn-isere.geojson"))
-	var n, full, simplified int
-	s.db.QueryRow(`SELECT count(*), sum(ST_NPoints(GeomFromWKB(wkb))) FROM patrimap_lowzoom_rnn`).Scan(&n, &simplified)
-	s.db.QueryRow(`SELECT sum(ST_NPoints(geom)) FROM rnn`).Scan(&full)
-	if n != 15 || simplified == 0 || simplified >= full {
-		t.Errorf("copy: %d rows, %d vertices for %d", n, simplified, full)
-	}
-	sn, _ := s.Snapshot(ctx)
-	count := 0
-	err := sn.LowZoomTileFeatures(ctx, d, *d.BBox, []string{"ID_MNHN"}, func(f *Feature) error {
-		count++
-		if f.Geometry == nil || f.Values[0] == nil {
-			t.Errorf("feature %d: %v %v", f.FID, f.Geometry, f.Values)
-		}
-		return nil
-	})
-	sn.Close()
-	if err != nil || count != 15 {
-		t.Errorf("low-zoom features: %d, %v", count, err)
-	}
-	importFixture(t, s, "rnn", loadFixture(t, "rnn-isere.geojson"))
-	s.db.QueryRow(`SELECT count(*) FROM patrimap_lowzoom_rnn`).Scan(&n)
-	if n != 15 {
-		t.Errorf("after a re-import the copy has %d rows", n)
+	if _, err := NewPlan(d, Query{Filter: Intersects{Geometry: orb.Point{1, 2}}}); err != nil {
+		t.Error(err)
 	}
 }

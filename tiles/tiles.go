@@ -88,7 +88,7 @@ func ParseTile(z, x, y string) (maptile.Tile, error) {
 }
 
 // FeatureSource reads the features of a dataset whose box meets a WGS84 bound, with the named columns.
-// *store.Snapshot is one.
+// A store.Snapshot is one.
 type FeatureSource interface {
 	TileFeatures(ctx context.Context, d store.Dataset, bbox orb.Bound, cols []string, each func(*store.Feature) error) error
 }

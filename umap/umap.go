@@ -203,7 +203,7 @@ func FieldsFor(d store.Dataset) []string {
 // Build makes the backup of map m over datasets (already resolved, see Map.Resolve), reading features from sn.
 // In Snapshot mode the geometries are simplified just enough to fit opt.Budget; Build fails, naming the
 // size, when even the coarsest simplification does not fit.
-func Build(ctx context.Context, sn *store.Snapshot, m Map, datasets []store.Dataset, opt Options) (*Backup, Report, error) {
+func Build(ctx context.Context, sn store.Snapshot, m Map, datasets []store.Dataset, opt Options) (*Backup, Report, error) {
 	if opt.Budget <= 0 {
 		opt.Budget = DefaultBudget
 	}
@@ -300,7 +300,7 @@ type featureData struct {
 	props []byte // a JSON object
 }
 
-func readLayer(ctx context.Context, sn *store.Snapshot, d store.Dataset, withFeatures bool) (*layerData, error) {
+func readLayer(ctx context.Context, sn store.Snapshot, d store.Dataset, withFeatures bool) (*layerData, error) {
 	ld := &layerData{d: d, points: strings.Contains(strings.ToUpper(d.GeometryType), "POINT")}
 	names := FieldsFor(d)
 	want := map[string]bool{}

@@ -14,6 +14,8 @@ import (
 	"github.com/patrimap/patrimap/importers"
 	gj "github.com/patrimap/patrimap/importers/geojson"
 	"github.com/patrimap/patrimap/store"
+	"github.com/patrimap/patrimap/store/spatialite"
+	"github.com/patrimap/patrimap/store/storetest"
 )
 
 // uMap's own backups (testdata/umap) validate: nothing that breaks the import; the legacy one's numbers
@@ -138,7 +140,7 @@ func TestSimplify(t *testing.T) {
 // keys, and validates.
 func TestBuildFromGeoJSONImport(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	st, err := spatialite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +157,7 @@ func TestBuildFromGeoJSONImport(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	all, _ := st.Datasets(ctx)
+	all := storetest.Datasets(t, st)
 	sn, _ := st.Snapshot(ctx)
 	defer sn.Close()
 	m := DatasetsMap("", []string{"rnn-*"})

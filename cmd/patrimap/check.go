@@ -154,7 +154,7 @@ func metres(m float64) string {
 }
 
 // readMonuments reads the reference, name and position of every feature of dataset id.
-func readMonuments(ctx context.Context, sn *store.Snapshot, id string, refCols, nameCols []string) ([]monument, store.Dataset, error) {
+func readMonuments(ctx context.Context, sn store.Snapshot, id string, refCols, nameCols []string) ([]monument, store.Dataset, error) {
 	d, err := sn.Dataset(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, d, usageError{fmt.Errorf("check merimee-osm: no dataset %q in the store (see `patrimap datasets`)", id)}

@@ -21,7 +21,7 @@ import (
 
 	"github.com/patrimap/patrimap/server"
 	"github.com/patrimap/patrimap/static"
-	"github.com/patrimap/patrimap/store"
+	"github.com/patrimap/patrimap/store/spatialite"
 )
 
 const rnnFile = "../../testdata/rnn-isere.geojson"
@@ -96,7 +96,7 @@ func TestImportThenReadWithGDAL(t *testing.T) {
 	}
 
 	// The server's GeoJSON, read back by GDAL.
-	st, err := store.Open(context.Background(), db)
+	st, err := spatialite.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

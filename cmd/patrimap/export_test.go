@@ -16,7 +16,7 @@ import (
 
 	"github.com/patrimap/patrimap/server"
 	"github.com/patrimap/patrimap/static"
-	"github.com/patrimap/patrimap/store"
+	"github.com/patrimap/patrimap/store/spatialite"
 	"github.com/patrimap/patrimap/umap"
 )
 
@@ -195,7 +195,7 @@ func TestExportUMapBudget(t *testing.T) {
 // as uMap does (Leaflet's bounds, west,south,east,north) answers the features of that view.
 func TestExportUMapLiveRemoteData(t *testing.T) {
 	db := isereStore(t)
-	st, err := store.Open(context.Background(), db)
+	st, err := spatialite.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/patrimap/patrimap/importers/territory"
 	"github.com/patrimap/patrimap/store"
+	"github.com/patrimap/patrimap/store/spatialite"
 )
 
 // rowsOf reads back the features of a dataset as maps of column → value, with "@geom" the geometry's type
@@ -19,7 +20,7 @@ import (
 func rowsOf(t *testing.T, db, id string) []map[string]any {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, db)
+	st, err := spatialite.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}

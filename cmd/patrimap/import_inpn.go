@@ -73,7 +73,7 @@ func (t *territoryFlags) communes(ref *territory.Reference) (*territory.Territor
 
 // resolve returns the territory with its boundary, or nil when none was asked for. A --territory boundary
 // comes from the geo API once, then from the store's cache.
-func (t *territoryFlags) resolve(ctx context.Context, st *store.Store) (*territory.Territory, error) {
+func (t *territoryFlags) resolve(ctx context.Context, st territory.Cache) (*territory.Territory, error) {
 	if terr, done, err := t.local(); done || err != nil {
 		return terr, err
 	}

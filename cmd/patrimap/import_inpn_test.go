@@ -12,19 +12,18 @@ import (
 	"testing"
 
 	"github.com/patrimap/patrimap/store"
+	"github.com/patrimap/patrimap/store/spatialite"
+	"github.com/patrimap/patrimap/store/storetest"
 )
 
 func datasetsIn(t *testing.T, db string) map[string]store.Dataset {
 	t.Helper()
-	st, err := store.Open(context.Background(), db)
+	st, err := spatialite.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	ds, err := st.Datasets(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	ds := storetest.Datasets(t, st)
 	m := map[string]store.Dataset{}
 	for _, d := range ds {
 		m[d.ID] = d

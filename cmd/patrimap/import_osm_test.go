@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"github.com/patrimap/patrimap/store"
+	"github.com/patrimap/patrimap/store/spatialite"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -39,7 +40,7 @@ func TestImportOSMFile(t *testing.T) {
 	if strings.Join(names, ",") != "id,name,kind,url,id_osm,nom" {
 		t.Errorf("fields %v", d.Fields)
 	}
-	st, err := store.Open(context.Background(), db)
+	st, err := spatialite.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,12 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/patrimap/patrimap/importers"
+	"github.com/patrimap/patrimap/importers/territory"
+	"github.com/patrimap/patrimap/server"
 	"github.com/patrimap/patrimap/store"
+	"github.com/patrimap/patrimap/store/stores"
+	"github.com/patrimap/patrimap/tiles"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -60,8 +65,17 @@ type env struct {
 	db             string
 }
 
-func (e *env) openStore(ctx context.Context) (*store.Store, error) {
-	return store.Open(ctx, e.db)
+// What a store opened by --db is to each of its users.
+var (
+	_ server.Catalog      = store.Store(nil)
+	_ importers.Writer    = store.Store(nil)
+	_ territory.Cache     = store.Store(nil)
+	_ tiles.FeatureSource = store.Snapshot(nil)
+)
+
+// openStore opens the store --db names (see stores.Open).
+func (e *env) openStore(ctx context.Context) (store.Store, error) {
+	return stores.Open(ctx, e.db)
 }
 
 type command struct {

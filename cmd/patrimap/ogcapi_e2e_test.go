@@ -19,6 +19,8 @@ import (
 	"github.com/patrimap/patrimap/server"
 	"github.com/patrimap/patrimap/static"
 	"github.com/patrimap/patrimap/store"
+	"github.com/patrimap/patrimap/store/spatialite"
+	"github.com/patrimap/patrimap/store/storetest"
 )
 
 // GDAL's OAPIF driver (the one QGIS uses) lists every collection and copies each one completely: the same
@@ -36,17 +38,14 @@ func TestOGCAPIReadByGDAL(t *testing.T) {
 			t.Fatalf("%v: %v\n%s", args, err, out)
 		}
 	}
-	st, err := store.Open(context.Background(), db)
+	st, err := spatialite.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
 	srv := httptest.NewServer(server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), static.Files).Handler())
 	defer srv.Close()
-	ds, err := st.Datasets(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	ds := storetest.Datasets(t, st)
 	if len(ds) != 5 {
 		t.Fatalf("%d datasets", len(ds))
 	}

@@ -33,7 +33,12 @@ func runDatasets(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	ds, err := st.Datasets(ctx)
+	sn, err := st.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	defer sn.Close()
+	ds, err := sn.Datasets(ctx)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/patrimap/patrimap/geo"
 	"github.com/patrimap/patrimap/tiles"
 )
 
@@ -60,9 +61,10 @@ func runTiles(ctx context.Context, e *env, args []string) error {
 		}
 		layers = append(layers, tiles.NewLayer(d))
 	}
+	var topo geo.Topology
 	r := &tiles.Renderer{
-		Repair: func(ctx context.Context, g orb.Geometry) (orb.Geometry, error) { return st.RepairPolygons(ctx, g) },
-		Valid:  func(ctx context.Context, g orb.Geometry) (bool, error) { return st.ValidGeometry(ctx, g) },
+		Repair: func(_ context.Context, g orb.Geometry) (orb.Geometry, error) { return topo.BufferZero(g) },
+		Valid:  func(_ context.Context, g orb.Geometry) (bool, error) { return topo.Valid(g) },
 	}
 	opts := tiles.ExportOptions{MinZoom: *minZoom, MaxZoom: *maxZoom}
 	start := time.Now()

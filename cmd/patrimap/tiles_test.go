@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -15,7 +14,7 @@ import (
 
 	_ "github.com/mattn/go-sqlite3"
 
-	"github.com/patrimap/patrimap/store"
+	"github.com/patrimap/patrimap/geo"
 	"github.com/patrimap/patrimap/tiles"
 )
 
@@ -111,14 +110,10 @@ func TestTilesExportNationalLayersToMBTiles(t *testing.T) {
 			t.Errorf("ogrinfo lacks %q:\n%s", want, info)
 		}
 	}
-	// Every polygon of every tile is valid for GEOS (SpatiaLite's ST_IsValid), at every zoom; GDAL's MVT driver
-	// reads a tile alone too. (Reading the whole MBTiles, GDAL also unions the pieces of a feature across tiles,
-	// which is GDAL's own work.)
-	st, err := store.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	// Every polygon of every tile is valid for GEOS, at every zoom; GDAL's MVT driver reads a tile alone too.
+	// (Reading the whole MBTiles, GDAL also unions the pieces of a feature across tiles, which is GDAL's own
+	// work.)
+	var topo geo.Topology
 	rows, err = sq.Query(`SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles`)
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +129,7 @@ func TestTilesExportNationalLayersToMBTiles(t *testing.T) {
 		for _, l := range ls {
 			for _, f := range l.Features {
 				total++
-				if ok, err := st.ValidGeometry(context.Background(), f.Geometry); err != nil || !ok {
+				if ok, err := topo.Valid(f.Geometry); err != nil || !ok {
 					invalid++
 					t.Errorf("tile %d/%d/%d layer %s feature %d: invalid polygon (%v)", z, x, (1<<z)-1-row, l.Name, f.ID, err)
 				}

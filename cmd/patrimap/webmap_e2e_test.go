@@ -14,7 +14,7 @@ import (
 
 	"github.com/patrimap/patrimap/server"
 	"github.com/patrimap/patrimap/static"
-	"github.com/patrimap/patrimap/store"
+	"github.com/patrimap/patrimap/store/spatialite"
 )
 
 // The web map as a heritage officer uses it: Debian's chromium, driven by playwright-core from
@@ -52,7 +52,7 @@ func TestWebMapInChromium(t *testing.T) {
 			t.Fatalf("%v: %v\n%s", args, err, out)
 		}
 	}
-	st, err := store.Open(context.Background(), db)
+	st, err := spatialite.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

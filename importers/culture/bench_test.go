@@ -14,6 +14,7 @@ import (
 	"github.com/patrimap/patrimap/importers"
 	"github.com/patrimap/patrimap/importers/territory"
 	"github.com/patrimap/patrimap/store"
+	"github.com/patrimap/patrimap/store/spatialite"
 )
 
 // BenchmarkImportMerimee50k imports a national-size Mérimée file: the 329 real Isère rows replicated to 50,000
@@ -29,7 +30,7 @@ func BenchmarkImportMerimee50k(b *testing.B) {
 	}
 	list, _ := ListByKey("merimee")
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(dir, "bench.db"))
+	st, err := spatialite.Open(ctx, filepath.Join(dir, "bench.db"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,11 +12,13 @@ import (
 
 	"github.com/patrimap/patrimap/importers"
 	"github.com/patrimap/patrimap/store"
+	"github.com/patrimap/patrimap/store/spatialite"
+	"github.com/patrimap/patrimap/store/storetest"
 )
 
-func newStore(t *testing.T) *store.Store {
+func newStore(t *testing.T) *spatialite.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
+	st, err := spatialite.Open(context.Background(), filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +35,7 @@ func writeFile(t *testing.T, name, content string) string {
 	return p
 }
 
-func importFile(t *testing.T, st *store.Store, id, path string, srid int) (store.Dataset, *importers.Report, error) {
+func importFile(t *testing.T, st *spatialite.Store, id, path string, srid int) (store.Dataset, *importers.Report, error) {
 	t.Helper()
 	f, err := Open(path, srid, nil)
 	if err != nil {
@@ -48,7 +50,7 @@ func importFile(t *testing.T, st *store.Store, id, path string, srid int) (store
 	return d, rep, err
 }
 
-func features(t *testing.T, st *store.Store, d store.Dataset) []store.Feature {
+func features(t *testing.T, st *spatialite.Store, d store.Dataset) []store.Feature {
 	t.Helper()
 	ctx := context.Background()
 	snap, err := st.Snapshot(ctx)
@@ -122,7 +124,7 @@ func TestMalformedJSONNamesOffsetAndFeature(t *testing.T) {
 	if !errors.Is(err, importers.ErrBadInput) || !strings.Contains(msg, "bad.geojson") || !strings.Contains(msg, at) {
 		t.Errorf("error = %v", err)
 	}
-	if ds, _ := st.Datasets(context.Background()); len(ds) != 0 {
+	if ds := storetest.Datasets(t, st); len(ds) != 0 {
 		t.Errorf("a failed import left %d datasets", len(ds))
 	}
 }

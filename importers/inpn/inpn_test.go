@@ -14,6 +14,7 @@ import (
 
 	"github.com/patrimap/patrimap/importers"
 	"github.com/patrimap/patrimap/store"
+	"github.com/patrimap/patrimap/store/spatialite"
 )
 
 // realFiles are every INPN delivery in testdata/inpn and testdata/inpn-geojson (copies of the shared real
@@ -81,7 +82,7 @@ func gdalRead(t *testing.T, path, layer, encoding string) []gdalFeature {
 	return fc.Features
 }
 
-func importReal(t *testing.T, st *store.Store, path, key string) []store.Dataset {
+func importReal(t *testing.T, st *spatialite.Store, path, key string) []store.Dataset {
 	t.Helper()
 	ctx := context.Background()
 	f, err := Inspect(ctx, path, 0)
@@ -120,7 +121,7 @@ func importReal(t *testing.T, st *store.Store, path, key string) []store.Dataset
 // TestRealFilesMatchGDAL imports every real INPN file and checks it against GDAL: same count, same ids and
 // names with the right encoding, areas within 0.1 % (or a repair in the report), every geometry valid.
 func TestRealFilesMatchGDAL(t *testing.T) {
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "inpn.db"))
+	st, err := spatialite.Open(context.Background(), filepath.Join(t.TempDir(), "inpn.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +209,7 @@ func TestRealFilesMatchGDAL(t *testing.T) {
 	}
 }
 
-func checkValidAndAreas(t *testing.T, st *store.Store, d store.Dataset, path, layer, idField string) {
+func checkValidAndAreas(t *testing.T, st *spatialite.Store, d store.Dataset, path, layer, idField string) {
 	t.Helper()
 	// Our areas, ellipsoidal, by id.
 	out, err := exec.Command("spatialite", "-silent", st.Path(),

@@ -13,6 +13,7 @@ import (
 
 	"github.com/patrimap/patrimap/importers"
 	"github.com/patrimap/patrimap/store"
+	"github.com/patrimap/patrimap/store/spatialite"
 )
 
 const testdata = "../../testdata/osm/"
@@ -83,7 +84,7 @@ func prop(r importers.Record, key string) any {
 func importFile(t testing.TB, path string, th *Theme, asPoints bool) (*importers.Report, store.Dataset, error) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	st, err := spatialite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

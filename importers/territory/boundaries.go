@@ -2,6 +2,7 @@ package territory
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,8 +14,6 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
-
-	"github.com/patrimap/patrimap/store"
 )
 
 // DefaultBaseURL is the national geo API (API Découpage administratif).
@@ -27,9 +26,46 @@ const maxAnswer = 128 << 20
 // at a time, and caches them in the store so that the next import of the same territory works offline.
 type Boundaries struct {
 	HTTP      *http.Client // nil: a client with a 60 s timeout
-	Store     *store.Store // nil: no cache
+	Store     Cache        // where boundaries are kept (a store's memo); nil: no cache
 	UserAgent string
 	BaseURL   string // "" is DefaultBaseURL
+}
+
+// Cache keeps boundaries between imports: a store's memo (store.Memo) is one.
+type Cache interface {
+	Recall(ctx context.Context, kind, key string) ([]byte, bool, error)
+	Remember(ctx context.Context, kind, key string, value []byte) error
+}
+
+// cacheKind is the kind of the cache's entries: {"name": ..., "geojson": ...} by CacheKey.
+const cacheKind = "territory"
+
+type cached struct {
+	Name    string `json:"name"`
+	GeoJSON string `json:"geojson"`
+}
+
+// CachedBoundary returns the cached boundary of a territory spec (CacheKey) as a GeoJSON geometry; ok is false when it
+// is not cached.
+func CachedBoundary(ctx context.Context, c Cache, key string) (name, gj string, ok bool, err error) {
+	v, ok, err := c.Recall(ctx, cacheKind, key)
+	if err != nil || !ok {
+		return "", "", false, err
+	}
+	var e cached
+	if err := json.Unmarshal(v, &e); err != nil {
+		return "", "", false, nil // a damaged entry is fetched again
+	}
+	return e.Name, e.GeoJSON, true, nil
+}
+
+// CacheBoundary stores (or replaces) the boundary of a territory spec (CacheKey), a GeoJSON geometry.
+func CacheBoundary(ctx context.Context, c Cache, key, name, gj string) error {
+	v, err := json.Marshal(cached{Name: name, GeoJSON: gj})
+	if err != nil {
+		return err
+	}
+	return c.Remember(ctx, cacheKind, key, v)
 }
 
 // CacheKey is the key of a spec in the store's territory cache: the spec with its codes sorted.
@@ -59,7 +95,7 @@ func (b *Boundaries) Boundary(ctx context.Context, t *Territory) error {
 	}
 	key := CacheKey(t.Spec)
 	if b.Store != nil {
-		_, gj, ok, err := b.Store.CachedTerritory(ctx, key)
+		_, gj, ok, err := CachedBoundary(ctx, b.Store, key)
 		if err != nil {
 			return fmt.Errorf("territory %s: %w", t.Spec, err)
 		}
@@ -100,7 +136,7 @@ func (b *Boundaries) Boundary(ctx context.Context, t *Territory) error {
 		if err != nil {
 			return fmt.Errorf("territory %s: encode the boundary: %w", t.Spec, err)
 		}
-		if err := b.Store.CacheTerritory(ctx, key, t.Name, string(gj)); err != nil {
+		if err := CacheBoundary(ctx, b.Store, key, t.Name, string(gj)); err != nil {
 			return fmt.Errorf("territory %s: %w", t.Spec, err)
 		}
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 
-	"github.com/patrimap/patrimap/store"
+	"github.com/patrimap/patrimap/store/spatialite"
 )
 
 // geoAPI is a fake geo.api.gouv.fr answering from testdata/territory/geoapi.
@@ -71,9 +71,9 @@ func (g *geoAPI) count() int {
 	return len(g.requests)
 }
 
-func openStore(t *testing.T, path string) *store.Store {
+func openStore(t *testing.T, path string) *spatialite.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), path)
+	st, err := spatialite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,8 +183,8 @@ func TestBoundaryCacheKeyIgnoresOrder(t *testing.T) {
 	if api.count() != n || tt.Boundary == nil {
 		t.Errorf("the same communes in another order were fetched again")
 	}
-	if name, _, ok, err := st.CachedTerritory(ctx, "commune:63014,63113"); err != nil || !ok || name != "Clermont-Ferrand et Aubière" {
-		t.Errorf("CachedTerritory = %q, %v, %v", name, ok, err)
+	if name, _, ok, err := CachedBoundary(ctx, st, "commune:63014,63113"); err != nil || !ok || name != "Clermont-Ferrand et Aubière" {
+		t.Errorf("CachedBoundary = %q, %v, %v", name, ok, err)
 	}
 }
 
@@ -207,7 +207,7 @@ func TestBoundaryDamagedCacheIsRefetched(t *testing.T) {
 	ctx := context.Background()
 	api := newGeoAPI(t)
 	st := openStore(t, filepath.Join(t.TempDir(), "t.db"))
-	if err := st.CacheTerritory(ctx, "epci:246300701", "Clermont Auvergne Métropole", `{"type":"Point","coordinates":[3,45]}`); err != nil {
+	if err := CacheBoundary(ctx, st, "epci:246300701", "Clermont Auvergne Métropole", `{"type":"Point","coordinates":[3,45]}`); err != nil {
 		t.Fatal(err)
 	}
 	b := &Boundaries{HTTP: api.Client(), Store: st, BaseURL: api.URL}
@@ -218,7 +218,7 @@ func TestBoundaryDamagedCacheIsRefetched(t *testing.T) {
 	if api.count() != 1 {
 		t.Errorf("%d requests; want 1", api.count())
 	}
-	if _, gj, _, _ := st.CachedTerritory(ctx, "epci:246300701"); !strings.Contains(gj, "MultiPolygon") {
+	if _, gj, _, _ := CachedBoundary(ctx, st, "epci:246300701"); !strings.Contains(gj, "MultiPolygon") {
 		t.Errorf("cache not replaced: %s", gj)
 	}
 }
@@ -284,7 +284,7 @@ func TestBoundaryErrors(t *testing.T) {
 			if tt.Boundary != nil {
 				t.Error("boundary set despite the error")
 			}
-			if _, _, ok, _ := st.CachedTerritory(ctx, CacheKey(tc.spec)); ok {
+			if _, _, ok, _ := CachedBoundary(ctx, st, CacheKey(tc.spec)); ok {
 				t.Error("a failure was cached")
 			}
 		})

@@ -1,4 +1,4 @@
-package store
+package spatialite
 
 import (
 	"context"
@@ -11,6 +11,14 @@ import (
 	"strings"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
+
+	"github.com/patrimap/patrimap/store"
+)
+
+var (
+	_ store.Store    = (*Store)(nil)
+	_ store.Snapshot = (*snapshot)(nil)
+	_ store.Import   = (*importer)(nil)
 )
 
 // SpatiaLitePackage is the Debian package that provides mod_spatialite.
@@ -21,10 +29,9 @@ var ErrNoSpatiaLite = errors.New("SpatiaLite extension mod_spatialite not found:
 
 // Store is a SpatiaLite database of datasets. It is safe for concurrent use.
 type Store struct {
-	db      *sql.DB // reads: deferred transactions, many connections
-	writer  *sql.DB // imports: one connection, BEGIN IMMEDIATE
-	compute *sql.DB // in-memory databases for CPU-bound SpatiaLite functions run in parallel (repairs)
-	path    string
+	db     *sql.DB // reads: deferred transactions, many connections
+	writer *sql.DB // imports: one connection, BEGIN IMMEDIATE
+	path   string
 }
 
 // connector opens SQLite connections with mod_spatialite loaded, without registering a global driver name.
@@ -47,13 +54,8 @@ func open(ctx context.Context, path, extension string) (*Store, error) {
 	s := &Store{
 		db:     sql.OpenDB(connector{dsn: dsn(path, "deferred"), drv: drv}),
 		writer: sql.OpenDB(connector{dsn: dsn(path, "immediate"), drv: drv}),
-		// Each connection to :memory: is its own empty database: only functions run there, on blobs
-		// passed as parameters. Connections open on first use.
-		compute: sql.OpenDB(connector{dsn: ":memory:", drv: drv}),
-		path:    path,
+		path:   path,
 	}
-	s.compute.SetMaxOpenConns(runtime.GOMAXPROCS(0))
-	s.compute.SetMaxIdleConns(runtime.GOMAXPROCS(0))
 	// Loading mod_spatialite costs milliseconds per connection: keep every reader connection open, and cap
 	// them, so that a burst of requests (a map asking for 30 tiles at once) waits a moment for a connection
 	// rather than opening, loading SpatiaLite into and closing one per request. Reads are CPU-bound: beyond a
@@ -82,8 +84,11 @@ func dsn(path, txlock string) string {
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
 
+// Name is the database file, for logs.
+func (s *Store) Name() string { return s.path }
+
 // Close closes the database.
-func (s *Store) Close() error { return errors.Join(s.db.Close(), s.writer.Close(), s.compute.Close()) }
+func (s *Store) Close() error { return errors.Join(s.db.Close(), s.writer.Close()) }
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
@@ -103,8 +108,8 @@ func (s *Store) init(ctx context.Context, extension string) error {
 		return fmt.Errorf("open %s: not a SQLite database? %w", s.path, err)
 	}
 	if hasMeta == 0 {
-		// InitSpatialMetadata(1): in one transaction; it loads the whole EPSG table, which ST_Transform needs
-		// for the CRS of any source (Lambert-93, UTM zones, Web Mercator...).
+		// InitSpatialMetadata(1): in one transaction, with the whole EPSG table, as GDAL and QGIS expect of a
+		// SpatiaLite file.
 		if _, err := conn.ExecContext(ctx, `SELECT InitSpatialMetadata(1)`); err != nil {
 			return fmt.Errorf("open %s: initialise SpatiaLite metadata: %w", s.path, err)
 		}
@@ -113,6 +118,9 @@ func (s *Store) init(ctx context.Context, extension string) error {
 		if _, err := conn.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("open %s: create catalogue: %w", s.path, err)
 		}
+	}
+	if err := initMemo(ctx, conn); err != nil {
+		return fmt.Errorf("open %s: create the memo: %w", s.path, err)
 	}
 	return nil
 }

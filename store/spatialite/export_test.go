@@ -1,4 +1,4 @@
-package store
+package spatialite
 
 import (
 	"context"
@@ -15,6 +15,8 @@ import (
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 	"github.com/paulmach/orb"
+
+	"github.com/patrimap/patrimap/store"
 )
 
 // ogrinfo runs GDAL's ogrinfo and returns its standard output, failing the test on an error or on anything
@@ -64,23 +66,25 @@ func openPlain(t *testing.T, path string) *sql.DB {
 	return db
 }
 
-func exportRNN(t *testing.T) (*Store, Dataset) {
+func exportRNN(t *testing.T) (*Store, store.Dataset) {
 	t.Helper()
 	s := openTest(t)
 	ctx := context.Background()
 	fc := loadFixture(t, "rnn-isere.geojson")
-	im, err := s.BeginImport(ctx, DatasetInfo{ID: "rnn-isere", Title: "Réserves naturelles nationales (Isère)",
-		Producer: "INPN", Theme: ThemeNatural, Licence: "Licence Ouverte 2.0", Attribution: "INPN / MNHN",
-		Source: Source{URL: "https://inpn.mnhn.fr/"}}, ImportOptions{})
+	info := store.DatasetInfo{ID: "rnn-isere", Title: "Réserves naturelles nationales (Isère)",
+		Producer: "INPN", Theme: store.ThemeNatural, Licence: "Licence Ouverte 2.0", Attribution: "INPN / MNHN",
+		Source: store.Source{URL: "https://inpn.mnhn.fr/"}}
+
+	im, err := s.BeginImport(ctx, info.ID, store.ImportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range fc.Features {
-		if err := im.Add(ctx, f.Geometry, props(f, rnnKeys)); err != nil {
+		if err := im.Add(ctx, store.Row{Geometry: f.Geometry, Properties: props(f, rnnKeys)}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	d, err := im.Commit(ctx, nil)
+	d, err := im.Commit(ctx, info, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +92,7 @@ func exportRNN(t *testing.T) (*Store, Dataset) {
 }
 
 // storeValues reads the feature fid of d from the store as text, the way ogrinfo prints it.
-func storeValues(t *testing.T, s *Store, d Dataset, fid int64) (map[string]string, orb.Geometry) {
+func storeValues(t *testing.T, s *Store, d store.Dataset, fid int64) (map[string]string, orb.Geometry) {
 	t.Helper()
 	ctx := context.Background()
 	snap, err := s.Snapshot(ctx)
@@ -98,7 +102,7 @@ func storeValues(t *testing.T, s *Store, d Dataset, fid int64) (map[string]strin
 	defer snap.Close()
 	want := map[string]string{}
 	var g orb.Geometry
-	err = snap.Features(ctx, d, Query{FID: fid}, func(f *Feature) error {
+	err = snap.Features(ctx, d, store.Query{FID: fid}, func(f *store.Feature) error {
 		g = orb.Clone(f.Geometry)
 		for i, v := range f.Values {
 			switch v := v.(type) {
@@ -107,7 +111,7 @@ func storeValues(t *testing.T, s *Store, d Dataset, fid int64) (map[string]strin
 			case float64:
 				want[d.Fields[i].Name] = strconv.FormatFloat(v, 'f', -1, 64)
 			case string:
-				if d.Fields[i].Type == FieldDate { // GDAL prints dates as 1974/05/15
+				if d.Fields[i].Type == store.FieldDate { // GDAL prints dates as 1974/05/15
 					v = strings.ReplaceAll(v, "-", "/")
 				}
 				want[d.Fields[i].Name] = v
@@ -132,7 +136,7 @@ func TestExportedFilesReadByGDAL(t *testing.T) {
 	dir := t.TempDir()
 	for _, tc := range []struct {
 		name   string
-		export func(context.Context, Dataset, string) error
+		export func(context.Context, store.Dataset, string) error
 		file   string
 		driver string
 	}{
@@ -158,7 +162,7 @@ func TestExportedFilesReadByGDAL(t *testing.T) {
 			}
 			types := ogrFields(out)
 			for _, f := range d.Fields {
-				want := map[FieldType]string{FieldText: "String", FieldDate: "Date", FieldReal: "Real"}[f.Type]
+				want := map[store.FieldType]string{store.FieldText: "String", store.FieldDate: "Date", store.FieldReal: "Real"}[f.Type]
 				if types[f.Name] != want {
 					t.Errorf("field %s (%s) is %q in GDAL, want %q", f.Name, f.Type, types[f.Name], want)
 				}
@@ -250,33 +254,35 @@ func TestExportedFilesReadByGDAL(t *testing.T) {
 func TestExportFieldTypes(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
-	im, err := s.BeginImport(ctx, DatasetInfo{ID: "types", Title: "types", Producer: "test"}, ImportOptions{
-		Fields: []Field{{Name: "name", Type: FieldText, Description: "what it is called"}}})
+	info := store.DatasetInfo{ID: "types", Title: "types", Producer: "test"}
+
+	im, err := s.BeginImport(ctx, info.ID, store.ImportOptions{
+		Fields: []store.Field{{Name: "name", Type: store.FieldText, Description: "what it is called"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := [][]Property{
-		{{"name", "Château; \"fort\"\nnord"}, {"n", int64(3)}, {"x", 0.5}, {"ok", true}, {"day", "2020-01-31"},
-			{"at", "2020-01-31T10:20:30+01:00"}, {"tags", json.RawMessage(`{"a":[1,2]}`)}},
-		{{"name", nil}, {"n", int64(-4)}, {"x", 1e-5}, {"ok", false}, {"day", nil}, {"at", "2021-06-01T08:00:00Z"}, {"tags", nil}},
+	rows := [][]store.Property{
+		{{Key: "name", Value: "Château; \"fort\"\nnord"}, {Key: "n", Value: int64(3)}, {Key: "x", Value: 0.5}, {Key: "ok", Value: true}, {Key: "day", Value: "2020-01-31"},
+			{Key: "at", Value: "2020-01-31T10:20:30+01:00"}, {Key: "tags", Value: json.RawMessage(`{"a":[1,2]}`)}},
+		{{Key: "name", Value: nil}, {Key: "n", Value: int64(-4)}, {Key: "x", Value: 1e-5}, {Key: "ok", Value: false}, {Key: "day", Value: nil}, {Key: "at", Value: "2021-06-01T08:00:00Z"}, {Key: "tags", Value: nil}},
 	}
 	for i, r := range rows {
 		var g orb.Geometry = orb.Point{5.7 + float64(i)/10, 45.2}
-		if err := im.Add(ctx, g, r); err != nil {
+		if err := im.Add(ctx, store.Row{Geometry: g, Properties: r}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := im.Add(ctx, nil, []Property{{"name", "no geometry"}}); err != nil {
+	if err := im.Add(ctx, store.Row{Properties: []store.Property{{Key: "name", Value: "no geometry"}}}); err != nil {
 		t.Fatal(err)
 	}
-	d, err := im.Commit(ctx, nil)
+	d, err := im.Commit(ctx, info, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
 	for _, tc := range []struct {
 		file   string
-		export func(context.Context, Dataset, string) error
+		export func(context.Context, store.Dataset, string) error
 		types  map[string]string
 		values map[string]string
 	}{
@@ -331,12 +337,14 @@ func TestExportReadsOneVersion(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "rnn.db")
 		reimported := false
 		err := s.export(ctx, d, path, format, exportHooks{afterRead: func() error {
-			im, err := s.BeginImport(ctx, DatasetInfo{ID: d.ID, Title: "v2", Producer: "INPN"}, ImportOptions{})
+			info := store.DatasetInfo{ID: d.ID, Title: "v2", Producer: "INPN"}
+
+			im, err := s.BeginImport(ctx, info.ID, store.ImportOptions{})
 			if err != nil {
 				return err
 			}
-			im.Add(ctx, orb.Point{5, 45}, []Property{{"x", "only one"}})
-			_, err = im.Commit(ctx, nil)
+			im.Add(ctx, store.Row{Geometry: orb.Point{5, 45}, Properties: []store.Property{{Key: "x", Value: "only one"}}})
+			_, err = im.Commit(ctx, info, nil)
 			reimported = err == nil
 			return err
 		}})
@@ -355,7 +363,7 @@ func TestExportReadsOneVersion(t *testing.T) {
 		if n != 15 || version != "1" || title != d.Title {
 			t.Errorf("format %d: exported %d features of version %s (%q), want 15 of version 1", format, n, version, title)
 		}
-		if cur, err := s.Dataset(ctx, d.ID); err != nil || cur.Version != 2 || cur.FeatureCount != 1 {
+		if cur, err := currentDataset(s, d.ID); err != nil || cur.Version != 2 || cur.FeatureCount != 1 {
 			t.Errorf("format %d: the store has %+v, %v after the concurrent import", format, cur, err)
 		}
 	}
@@ -386,20 +394,20 @@ func TestExportErrorsLeaveNoFile(t *testing.T) {
 			t.Errorf("%s: files left behind: %v", what, names)
 		}
 	}
-	check("unknown dataset (SpatiaLite)", s.ExportSpatiaLite(ctx, Dataset{DatasetInfo: DatasetInfo{ID: "nope"}}, path), ErrNotFound)
-	check("unknown dataset (GeoPackage)", s.ExportGeoPackage(ctx, Dataset{DatasetInfo: DatasetInfo{ID: "nope"}}, path), ErrNotFound)
+	check("unknown dataset (SpatiaLite)", s.ExportSpatiaLite(ctx, store.Dataset{DatasetInfo: store.DatasetInfo{ID: "nope"}}, path), store.ErrNotFound)
+	check("unknown dataset (GeoPackage)", s.ExportGeoPackage(ctx, store.Dataset{DatasetInfo: store.DatasetInfo{ID: "nope"}}, path), store.ErrNotFound)
 
 	boom := errors.New("boom")
 	check("failure half-way", s.export(ctx, d, path, exportGeoPackage, exportHooks{afterRead: func() error { return boom }}), boom)
 
 	old := d
-	importFixture(t, s, d.ID, loadFixture(t, "rnn-isere.geojson"))
-	check("replaced version", s.ExportSpatiaLite(ctx, old, path), ErrVersionChanged)
+	importFixture(t, s, d.ID, loadFixture(t, "rnn-isere.geojson"), nil)
+	check("replaced version", s.ExportSpatiaLite(ctx, old, path), store.ErrVersionChanged)
 
 	if _, err := s.writer.Exec(`DELETE FROM patrimap_datasets WHERE id = ?`, d.ID); err != nil {
 		t.Fatal(err)
 	}
-	check("removed dataset", s.ExportGeoPackage(ctx, old, path), ErrNotFound)
+	check("removed dataset", s.ExportGeoPackage(ctx, old, path), store.ErrNotFound)
 
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
@@ -410,16 +418,18 @@ func TestExportErrorsLeaveNoFile(t *testing.T) {
 func TestExportWithoutGeometry(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
-	im, err := s.BeginImport(ctx, DatasetInfo{ID: "sans-geometrie", Title: "Sans géométrie", Producer: "test"}, ImportOptions{})
+	info := store.DatasetInfo{ID: "sans-geometrie", Title: "Sans géométrie", Producer: "test"}
+
+	im, err := s.BeginImport(ctx, info.ID, store.ImportOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"Église", "Moulin"} {
-		if err := im.Add(ctx, nil, []Property{{"nom", name}}); err != nil {
+		if err := im.Add(ctx, store.Row{Properties: []store.Property{{Key: "nom", Value: name}}}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	d, err := im.Commit(ctx, nil)
+	d, err := im.Commit(ctx, info, nil)
 	if err != nil || d.GeometryType != "" {
 		t.Fatalf("import: %+v, %v", d, err)
 	}

@@ -1,4 +1,4 @@
-package store
+package spatialite
 
 import (
 	"bufio"
@@ -13,6 +13,9 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+
+	"github.com/patrimap/patrimap/store"
+	"github.com/patrimap/patrimap/store/storetest"
 )
 
 // TestMain lets this test binary act as an importer that gets killed (see TestKilledImportLeavesPreviousVersion).
@@ -33,13 +36,15 @@ func killedImport(db string) {
 		fmt.Println("ERROR", err)
 		os.Exit(1)
 	}
-	im, err := s.BeginImport(ctx, DatasetInfo{ID: "rnn", Title: "v2", Producer: "x"}, ImportOptions{})
+	info := store.DatasetInfo{ID: "rnn", Title: "v2", Producer: "x"}
+
+	im, err := s.BeginImport(ctx, info.ID, store.ImportOptions{})
 	if err != nil {
 		fmt.Println("ERROR", err)
 		os.Exit(1)
 	}
 	for i := 0; i < 5000; i++ {
-		im.Add(ctx, orb.Point{5, 45}, []Property{{"i", int64(i)}})
+		im.Add(ctx, store.Row{Geometry: orb.Point{5, 45}, Properties: []store.Property{{Key: "i", Value: int64(i)}}})
 	}
 	if _, err := im.Finish(ctx); err != nil {
 		fmt.Println("ERROR", err)
@@ -57,7 +62,7 @@ func TestKilledImportLeavesPreviousVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	importFixture(t, s, "rnn", loadFixture(t, "rnn-isere.geojson"))
+	importFixture(t, s, "rnn", loadFixture(t, "rnn-isere.geojson"), nil)
 	before := dumpDataset(t, s, "rnn")
 
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -94,27 +99,13 @@ func TestKilledImportLeavesPreviousVersion(t *testing.T) {
 	}
 }
 
-// dumpDataset renders a dataset's catalogue entry and every row as text, to compare versions exactly.
+// dumpDataset renders a dataset as of a new snapshot (see storetest.Dump).
 func dumpDataset(t *testing.T, s *Store, id string) string {
 	t.Helper()
-	ctx := context.Background()
-	snap, err := s.Snapshot(ctx)
+	snap, err := s.Snapshot(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer snap.Close()
-	d, err := snap.Dataset(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s v%d %d %v %v\n", d.Title, d.Version, d.FeatureCount, d.BBox, d.Fields)
-	err = snap.Features(ctx, d, Query{}, func(f *Feature) error {
-		fmt.Fprintf(&b, "%d %v %v\n", f.FID, f.Geometry, f.Values)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
+	return storetest.Dump(t, snap, id)
 }

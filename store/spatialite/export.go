@@ -1,4 +1,4 @@
-package store
+package spatialite
 
 import (
 	"context"
@@ -13,11 +13,9 @@ import (
 	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
-)
 
-// ErrVersionChanged is returned (wrapped) by the exports when the catalogue holds another version of the dataset
-// than the one asked for: an import committed in between. Read the dataset again and retry.
-var ErrVersionChanged = errors.New("dataset changed since it was read")
+	"github.com/patrimap/patrimap/store"
+)
 
 // MetadataTable is the table, in exported files, that says what the dataset is and under which licence it may
 // be used, one key and value per row (id, title, producer, licence, attribution, source_url, version, …), so
@@ -31,9 +29,9 @@ const MetadataTable = "dataset_metadata"
 //
 // The file is built beside path under a temporary name and renamed over path only when complete, so that no
 // half-written file is ever left at path. The rows are read in one transaction from the store file: an import
-// committing meanwhile is not seen. An error wraps ErrNotFound when d is not (or no longer) in the catalogue and
-// ErrVersionChanged when another version has replaced d.Version.
-func (s *Store) ExportSpatiaLite(ctx context.Context, d Dataset, path string) error {
+// committing meanwhile is not seen. An error wraps store.ErrNotFound when d is not (or no longer) in the catalogue and
+// store.ErrVersionChanged when another version has replaced d.Version.
+func (s *Store) ExportSpatiaLite(ctx context.Context, d store.Dataset, path string) error {
 	return s.export(ctx, d, path, exportSpatiaLite, exportHooks{})
 }
 
@@ -44,8 +42,8 @@ func (s *Store) ExportSpatiaLite(ctx context.Context, d Dataset, path string) er
 // the table MetadataTable registered as attributes.
 //
 // Like ExportSpatiaLite, it writes under a temporary name and renames on success, reads one consistent version,
-// and wraps ErrNotFound or ErrVersionChanged.
-func (s *Store) ExportGeoPackage(ctx context.Context, d Dataset, path string) error {
+// and wraps store.ErrNotFound or store.ErrVersionChanged.
+func (s *Store) ExportGeoPackage(ctx context.Context, d store.Dataset, path string) error {
 	return s.export(ctx, d, path, exportGeoPackage, exportHooks{})
 }
 
@@ -62,7 +60,7 @@ type exportHooks struct {
 	afterRead func() error
 }
 
-func (s *Store) export(ctx context.Context, d Dataset, path string, format exportFormat, hooks exportHooks) (err error) {
+func (s *Store) export(ctx context.Context, d store.Dataset, path string, format exportFormat, hooks exportHooks) (err error) {
 	fail := func(step string, e error) error { return fmt.Errorf("export %s to %s: %s: %w", d.ID, path, step, e) }
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
@@ -115,15 +113,15 @@ func (s *Store) export(ctx context.Context, d Dataset, path string, format expor
 	defer tx.Rollback()
 
 	// The first read of src starts the snapshot that every later statement of the transaction sees.
-	cur, err := scanDataset(tx.QueryRowContext(ctx, `SELECT `+datasetColumns+` FROM src.patrimap_datasets WHERE id = ?`, d.ID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("export %s: %w", d.ID, ErrNotFound)
+	cur, err := readDataset(tx.QueryRowContext(ctx, `SELECT `+datasetColumns+` FROM src.patrimap_datasets WHERE id = ?`, d.ID), d.ID)
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("export %s: %w", d.ID, err)
 	}
 	if err != nil {
 		return fail("read catalogue", err)
 	}
 	if cur.Version != d.Version {
-		return fmt.Errorf("export %s: version %d asked for, version %d in the catalogue: %w", d.ID, d.Version, cur.Version, ErrVersionChanged)
+		return fmt.Errorf("export %s: version %d asked for, version %d in the catalogue: %w", d.ID, d.Version, cur.Version, store.ErrVersionChanged)
 	}
 	if hooks.afterRead != nil {
 		if err := hooks.afterRead(); err != nil {
@@ -173,7 +171,7 @@ func readOnlyURI(path string) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?mode=ro"
 }
 
-func columnList(d Dataset, expr func(Field) string) string {
+func columnList(d store.Dataset, expr func(store.Field) string) string {
 	var b strings.Builder
 	for _, f := range d.Fields {
 		b.WriteString(", ")
@@ -182,14 +180,14 @@ func columnList(d Dataset, expr func(Field) string) string {
 	return b.String()
 }
 
-func copySpatiaLite(ctx context.Context, tx *sql.Tx, d Dataset) error {
+func copySpatiaLite(ctx context.Context, tx *sql.Tx, d store.Dataset) error {
 	t := quoteIdent(d.Table)
 	ddl := `CREATE TABLE main.` + t + ` (fid INTEGER PRIMARY KEY` +
-		columnList(d, func(f Field) string { return quoteIdent(f.Name) + " " + f.Type.sqlType() }) + `)`
+		columnList(d, func(f store.Field) string { return quoteIdent(f.Name) + " " + sqlType(f.Type) }) + `)`
 	if _, err := tx.ExecContext(ctx, ddl); err != nil {
 		return fmt.Errorf("create table: %w", err)
 	}
-	names := columnList(d, func(f Field) string { return quoteIdent(f.Name) })
+	names := columnList(d, func(f store.Field) string { return quoteIdent(f.Name) })
 	geomCol := ""
 	if d.GeometryType != "" {
 		var ok int
@@ -279,11 +277,11 @@ var gpkgSchema = []string{
 }
 
 // gpkgType is the GeoPackage column type of a field (spec, table 1): JSON is TEXT, its MIME type says the rest.
-func gpkgType(t FieldType) string {
-	if t == FieldJSON {
+func gpkgType(t store.FieldType) string {
+	if t == store.FieldJSON {
 		return "TEXT"
 	}
-	return t.sqlType()
+	return sqlType(t)
 }
 
 // gpkgDateTime turns a stored date-time into the form GeoPackage asks for (YYYY-MM-DDTHH:MM:SS.SSSZ): in UTC
@@ -300,7 +298,7 @@ const gpkgTime = "2006-01-02T15:04:05.000Z"
 var gpkgGeometryTypes = map[string]bool{"POINT": true, "LINESTRING": true, "POLYGON": true, "MULTIPOINT": true,
 	"MULTILINESTRING": true, "MULTIPOLYGON": true, "GEOMETRYCOLLECTION": true, "GEOMETRY": true}
 
-func copyGeoPackage(ctx context.Context, tx *sql.Tx, d Dataset) error {
+func copyGeoPackage(ctx context.Context, tx *sql.Tx, d store.Dataset) error {
 	if d.GeometryType != "" && !gpkgGeometryTypes[d.GeometryType] {
 		// It goes into the table's definition as a declared type: only the names GeoPackage knows.
 		return fmt.Errorf("geometry type %q is not a GeoPackage geometry type", d.GeometryType)
@@ -316,13 +314,13 @@ func copyGeoPackage(ctx context.Context, tx *sql.Tx, d Dataset) error {
 		geomDecl, geomCol, geomExpr = ", geom "+d.GeometryType, ", geom", ", AsGPB(geom)"
 	}
 	ddl := `CREATE TABLE main.` + t + ` (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL` + geomDecl +
-		columnList(d, func(f Field) string { return quoteIdent(f.Name) + " " + gpkgType(f.Type) }) + `)`
+		columnList(d, func(f store.Field) string { return quoteIdent(f.Name) + " " + gpkgType(f.Type) }) + `)`
 	if _, err := tx.ExecContext(ctx, ddl); err != nil {
 		return fmt.Errorf("create table: %w", err)
 	}
-	names := columnList(d, func(f Field) string { return quoteIdent(f.Name) })
-	exprs := columnList(d, func(f Field) string {
-		if f.Type == FieldDateTime {
+	names := columnList(d, func(f store.Field) string { return quoteIdent(f.Name) })
+	exprs := columnList(d, func(f store.Field) string {
+		if f.Type == store.FieldDateTime {
 			return gpkgDateTime(quoteIdent(f.Name))
 		}
 		return quoteIdent(f.Name)
@@ -349,7 +347,7 @@ func copyGeoPackage(ctx context.Context, tx *sql.Tx, d Dataset) error {
 	}
 	for _, f := range d.Fields {
 		mime := ""
-		if f.Type == FieldJSON {
+		if f.Type == store.FieldJSON {
 			mime = "application/json"
 		}
 		if mime == "" && f.Description == "" {
@@ -430,7 +428,7 @@ func gpkgSpatialIndex(ctx context.Context, tx *sql.Tx, table string) error {
 }
 
 // metadataTableName is MetadataTable, unless the dataset's own table has that name.
-func metadataTableName(d Dataset) string {
+func metadataTableName(d store.Dataset) string {
 	if strings.EqualFold(d.Table, MetadataTable) {
 		return "patrimap_" + MetadataTable
 	}
@@ -438,7 +436,7 @@ func metadataTableName(d Dataset) string {
 }
 
 // insertMetadata writes the table that carries the dataset's description and licence with the file.
-func insertMetadata(ctx context.Context, tx *sql.Tx, d Dataset, format exportFormat) error {
+func insertMetadata(ctx context.Context, tx *sql.Tx, d store.Dataset, format exportFormat) error {
 	name := metadataTableName(d)
 	pk := "fid INTEGER PRIMARY KEY"
 	if format == exportGeoPackage {

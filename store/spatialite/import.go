@@ -1,0 +1,393 @@
+package spatialite
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+
+	"github.com/patrimap/patrimap/store"
+)
+
+// sqlType is the declared SQLite column type of a field type, one that GDAL and QGIS understand.
+func sqlType(t store.FieldType) string {
+	switch t {
+	case store.FieldInteger:
+		return "INTEGER"
+	case store.FieldReal:
+		return "REAL"
+	case store.FieldBoolean:
+		return "BOOLEAN"
+	case store.FieldDate:
+		return "DATE"
+	case store.FieldDateTime:
+		return "DATETIME"
+	case store.FieldJSON:
+		return "JSONTEXT" // marks the column as JSON for patrimap; GDAL 3.6 reads it as a String field
+	}
+	return "TEXT"
+}
+
+// importer builds a new version of one dataset in one SQLite transaction: rows are staged in a temporary table
+// with untyped columns (c0, c1...), since a column's type is known only once every value has been seen; Finish
+// copies them into the typed table, where SQLite's column affinity converts them as store.Coerce says.
+type importer struct {
+	conn  *sql.Conn
+	tx    *sql.Tx
+	id    string
+	table string
+
+	schema  *store.Schema
+	vals    []store.StagedValue
+	insert  *sql.Stmt
+	nInsert int // columns the insert statement was prepared for
+	args    []any
+	wkb, lz bytes.Buffer
+
+	lastFID  int64
+	finished *store.Result
+}
+
+// BeginImport starts building a new version of the dataset id. It waits for any other import to finish.
+func (s *Store) BeginImport(ctx context.Context, id string, opts store.ImportOptions) (store.Import, error) {
+	if err := store.ValidateID(id); err != nil {
+		return nil, err
+	}
+	conn, err := s.writer.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("import %s: %w", id, err)
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("import %s: begin: %w", id, err)
+	}
+	im := &importer{conn: conn, tx: tx, id: id, table: store.TableName(id), schema: store.NewSchema(opts.Fields)}
+	for _, stmt := range []string{
+		`DROP TABLE IF EXISTS temp.patrimap_staging`,
+		`CREATE TEMP TABLE patrimap_staging (fid INTEGER PRIMARY KEY, wkb BLOB, lz BLOB)`,
+	} {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			im.Rollback()
+			return nil, fmt.Errorf("import %s: staging table: %w", id, err)
+		}
+	}
+	return im, nil
+}
+
+// Add stages one row.
+func (im *importer) Add(ctx context.Context, r store.Row) error {
+	if im.finished != nil {
+		return errors.New("import: Add after Finish")
+	}
+	switch {
+	case r.FID == 0:
+		r.FID = im.lastFID + 1
+	case r.FID <= im.lastFID:
+		return fmt.Errorf("import %s: fid %d after fid %d: fids must increase", im.id, r.FID, im.lastFID)
+	}
+	before := im.schema.Columns()
+	vals, added, err := im.schema.Observe(r, im.vals)
+	if err != nil {
+		return fmt.Errorf("import %s: fid %d: %w", im.id, r.FID, err)
+	}
+	im.vals = vals
+	for i := before; i < before+added; i++ {
+		if _, err := im.tx.ExecContext(ctx, `ALTER TABLE temp.patrimap_staging ADD COLUMN c`+strconv.Itoa(i)); err != nil {
+			return fmt.Errorf("import %s: add a column: %w", im.id, err)
+		}
+	}
+	if im.insert == nil || im.nInsert != im.schema.Columns() {
+		if err := im.prepareInsert(ctx); err != nil {
+			return err
+		}
+	}
+	args := im.args
+	for i := range args {
+		args[i] = nil
+	}
+	args[0] = r.FID
+	if r.Geometry != nil {
+		if err := encodeWKB(&im.wkb, r.Geometry); err != nil {
+			return fmt.Errorf("import %s: fid %d: geometry: %w", im.id, r.FID, err)
+		}
+		args[1] = im.wkb.Bytes()
+		if r.LowZoom != nil {
+			if err := encodeWKB(&im.lz, r.LowZoom); err != nil {
+				return fmt.Errorf("import %s: fid %d: low-zoom geometry: %w", im.id, r.FID, err)
+			}
+			args[2] = im.lz.Bytes()
+		}
+	}
+	for _, v := range vals {
+		args[v.Column+3] = v.Value
+	}
+	if _, err := im.insert.ExecContext(ctx, args...); err != nil {
+		return fmt.Errorf("import %s: fid %d: %w", im.id, r.FID, err)
+	}
+	im.lastFID = r.FID
+	return nil
+}
+
+func encodeWKB(b *bytes.Buffer, g orb.Geometry) error {
+	b.Reset()
+	return wkb.NewEncoder(b).Encode(g)
+}
+
+func (im *importer) prepareInsert(ctx context.Context) error {
+	if im.insert != nil {
+		im.insert.Close()
+	}
+	n := im.schema.Columns()
+	var b strings.Builder
+	b.WriteString(`INSERT INTO temp.patrimap_staging (fid, wkb, lz`)
+	for i := 0; i < n; i++ {
+		b.WriteString(", c" + strconv.Itoa(i))
+	}
+	b.WriteString(") VALUES (?, ?, ?" + strings.Repeat(", ?", n) + ")")
+	stmt, err := im.tx.PrepareContext(ctx, b.String())
+	if err != nil {
+		return fmt.Errorf("import %s: prepare insert: %w", im.id, err)
+	}
+	im.insert, im.nInsert = stmt, n
+	im.args = make([]any, n+3)
+	return nil
+}
+
+// Finish builds the dataset's table from the staged rows inside the import's transaction: typed columns,
+// geometry registered (cast to the layer's multi type), the low-zoom copy, spatial index. Readers still see the
+// previous version until Commit.
+func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
+	if im.finished != nil {
+		return im.finished, nil
+	}
+	if im.tx == nil {
+		return nil, fmt.Errorf("import %s: finished after a rollback", im.id)
+	}
+	if im.insert != nil {
+		im.insert.Close()
+	}
+	fail := func(step string, err error) (*store.Result, error) {
+		return nil, fmt.Errorf("import %s: %s: %w", im.id, step, err)
+	}
+	res := im.schema.Result()
+	tx, t := im.tx, im.table
+
+	var prev sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT max(version) FROM patrimap_datasets WHERE id = ?`, im.id).Scan(&prev); err != nil {
+		return fail("read previous version", err)
+	}
+	res.Version = prev.Int64 + 1
+	if err := dropDatasetTable(ctx, tx, t); err != nil {
+		return fail("drop previous version", err)
+	}
+
+	var ddl, cols, sel strings.Builder
+	ddl.WriteString(`CREATE TABLE ` + quoteIdent(t) + ` (fid INTEGER PRIMARY KEY`)
+	for i, f := range res.Fields {
+		ddl.WriteString(", " + quoteIdent(f.Name) + " " + sqlType(f.Type))
+		cols.WriteString(", " + quoteIdent(f.Name))
+		sel.WriteString(", c" + strconv.Itoa(i))
+	}
+	ddl.WriteString(")")
+	if _, err := tx.ExecContext(ctx, ddl.String()); err != nil {
+		return fail("create table", err)
+	}
+	if err := im.realsAsText(ctx, res.Fields); err != nil {
+		return fail("write numbers of text columns", err)
+	}
+	geomCol, geomExpr := "", ""
+	if res.GeometryType != "" {
+		var ok int
+		if err := tx.QueryRowContext(ctx, `SELECT AddGeometryColumn(?, 'geom', 4326, ?, 'XY')`, t, res.GeometryType).Scan(&ok); err != nil || ok != 1 {
+			return fail("register geometry column", fmt.Errorf("AddGeometryColumn returned %d: %v", ok, err))
+		}
+		geomCol = ", geom"
+		geomExpr = ", " + geomExpression(res.GeometryType)
+	}
+	copySQL := `INSERT INTO ` + quoteIdent(t) + ` (fid` + geomCol + cols.String() + `) SELECT fid` + geomExpr +
+		sel.String() + ` FROM temp.patrimap_staging ORDER BY fid`
+	if _, err := tx.ExecContext(ctx, copySQL); err != nil {
+		return fail("copy staged rows", err)
+	}
+	if res.GeometryType != "" {
+		if err := im.checkGeometries(ctx, res.NullGeometry); err != nil {
+			return fail("copy staged rows", err)
+		}
+		if err := im.writeLowZoom(ctx, res.GeometryType); err != nil {
+			return fail("simplified copy for low-zoom tiles", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DROP TABLE temp.patrimap_staging`); err != nil {
+		return fail("drop staging table", err)
+	}
+	if res.GeometryType != "" {
+		var ok int
+		if err := tx.QueryRowContext(ctx, `SELECT CreateSpatialIndex(?, 'geom')`, t).Scan(&ok); err != nil || ok != 1 {
+			return fail("create spatial index", fmt.Errorf("CreateSpatialIndex returned %d: %v", ok, err))
+		}
+		var minX, minY, maxX, maxY sql.NullFloat64
+		if err := tx.QueryRowContext(ctx, `SELECT min(MbrMinX(geom)), min(MbrMinY(geom)), max(MbrMaxX(geom)), max(MbrMaxY(geom)) FROM `+quoteIdent(t)).
+			Scan(&minX, &minY, &maxX, &maxY); err != nil {
+			return fail("compute extent", err)
+		}
+		if minX.Valid {
+			res.BBox = &orb.Bound{Min: orb.Point{minX.Float64, minY.Float64}, Max: orb.Point{maxX.Float64, maxY.Float64}}
+		}
+	}
+	im.finished = res
+	return res, nil
+}
+
+// checkGeometries makes sure that SpatiaLite read every geometry staged: only the rows given without one have
+// none.
+func (im *importer) checkGeometries(ctx context.Context, given int64) error {
+	var nulls int64
+	if err := im.tx.QueryRowContext(ctx, `SELECT count(*) FROM `+quoteIdent(im.table)+` WHERE geom IS NULL`).Scan(&nulls); err != nil {
+		return err
+	}
+	if nulls == given {
+		return nil
+	}
+	var fid sql.NullInt64
+	if err := im.tx.QueryRowContext(ctx, `SELECT min(s.fid) FROM temp.patrimap_staging AS s JOIN `+quoteIdent(im.table)+` AS t
+		ON t.fid = s.fid WHERE s.wkb IS NOT NULL AND t.geom IS NULL`).Scan(&fid); err != nil {
+		return err
+	}
+	return fmt.Errorf("SpatiaLite cannot read %d geometries (the first at fid %d)", nulls-given, fid.Int64)
+}
+
+// realsAsText writes the reals staged in text columns as store.Coerce does, before SQLite's column affinity
+// would with its own digits: every store gives a source's 2.5 or 1/3 the same text.
+func (im *importer) realsAsText(ctx context.Context, fields []store.Field) error {
+	for i, f := range fields {
+		if !im.schema.RealsAsText(i) {
+			continue
+		}
+		c := "c" + strconv.Itoa(i)
+		rows, err := im.tx.QueryContext(ctx, `SELECT fid, `+c+` FROM temp.patrimap_staging WHERE typeof(`+c+`) = 'real'`)
+		if err != nil {
+			return err
+		}
+		var fids []int64
+		var texts []any
+		for rows.Next() {
+			var fid int64
+			var v float64
+			if err := rows.Scan(&fid, &v); err != nil {
+				rows.Close()
+				return err
+			}
+			fids, texts = append(fids, fid), append(texts, store.Coerce(v, f.Type))
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for j, fid := range fids {
+			if _, err := im.tx.ExecContext(ctx, `UPDATE temp.patrimap_staging SET `+c+` = ? WHERE fid = ?`, texts[j], fid); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// geomExpression turns the staged WKB into the stored geometry, cast to the layer's multi type.
+func geomExpression(layerType string) string {
+	e := `GeomFromWKB(wkb, 4326)`
+	switch layerType {
+	case "MULTIPOINT":
+		e = `CastToMultiPoint(` + e + `)`
+	case "MULTILINESTRING":
+		e = `CastToMultiLineString(` + e + `)`
+	case "MULTIPOLYGON":
+		e = `CastToMultiPolygon(` + e + `)`
+	}
+	return e
+}
+
+// Commit records info in the catalogue as the dataset's entry, with its import report, and makes the new
+// version visible, in the same transaction as everything Finish built.
+func (im *importer) Commit(ctx context.Context, info store.DatasetInfo, report any) (store.Dataset, error) {
+	fail := func(err error) (store.Dataset, error) {
+		im.Rollback()
+		return store.Dataset{}, err
+	}
+	res, err := im.Finish(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	d, err := store.NewEntry(im.id, info, res, report, time.Now().UTC())
+	if err != nil {
+		return fail(err)
+	}
+	fields, err := json.Marshal(d.Fields)
+	if err != nil {
+		return fail(err)
+	}
+	var minX, minY, maxX, maxY any
+	if b := d.BBox; b != nil {
+		minX, minY, maxX, maxY = b.Min[0], b.Min[1], b.Max[0], b.Max[1]
+	}
+	_, err = im.tx.ExecContext(ctx, `INSERT OR REPLACE INTO patrimap_datasets (`+datasetColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.ID, d.Table, d.Title, d.Description, d.Theme, d.Producer, d.Licence, d.Attribution,
+		d.Source.URL, d.Source.File, d.Source.SHA256, d.Source.RetrievedAt.Format(time.RFC3339Nano), d.SourceCRS,
+		d.GeometryType, d.FeatureCount, minX, minY, maxX, maxY, string(fields), d.Version, d.ImportedAt.Format(time.RFC3339Nano), string(d.Report))
+	if err != nil {
+		return fail(fmt.Errorf("import %s: record in catalogue: %w", im.id, err))
+	}
+	err = im.tx.Commit()
+	im.tx = nil
+	im.conn.Close()
+	if err != nil {
+		return store.Dataset{}, fmt.Errorf("import %s: commit: %w", im.id, err)
+	}
+	return d, nil
+}
+
+// Rollback abandons the import; the previous version of the dataset is untouched. Safe to call twice.
+func (im *importer) Rollback() error {
+	if im.tx == nil {
+		return nil
+	}
+	err := im.tx.Rollback()
+	im.tx = nil
+	if errors.Is(err, sql.ErrTxDone) {
+		err = nil
+	}
+	// The temp staging table dies with the connection's transaction; closing returns the connection to the pool.
+	return errors.Join(err, im.conn.Close())
+}
+
+// dropDatasetTable removes a dataset's table with its geometry registration and spatial index.
+func dropDatasetTable(ctx context.Context, tx *sql.Tx, table string) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM geometry_columns WHERE f_table_name = lower(?)`, table).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		if _, err := tx.ExecContext(ctx, `SELECT DisableSpatialIndex(?, 'geom')`, table); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS `+quoteIdent("idx_"+table+"_geom")); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `SELECT DiscardGeometryColumn(?, 'geom')`, table); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS `+quoteIdent(table)); err != nil {
+		return err
+	}
+	return dropLowZoom(ctx, tx, table)
+}

@@ -1,0 +1,66 @@
+package spatialite
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"github.com/patrimap/patrimap/store"
+)
+
+// TileFeatures streams the features of d whose bounding box intersects bbox (WGS84) to each, in fid order,
+// reading only the geometry and the named columns. Candidates come from the R*Tree index alone, without the
+// exact ST_Intersects test of Features: the tile encoder clips every geometry to its tile anyway.
+func (sn *snapshot) TileFeatures(ctx context.Context, d store.Dataset, bbox orb.Bound, cols []string, each func(*store.Feature) error) error {
+	return sn.tileFeatures(ctx, d, bbox, 0, 0, false, cols, each)
+}
+
+// LowZoomTileFeatures is TileFeatures with the geometries of the simplified copy made at import; datasets
+// imported before copies existed give their full geometries.
+func (sn *snapshot) LowZoomTileFeatures(ctx context.Context, d store.Dataset, bbox orb.Bound, cols []string, each func(*store.Feature) error) error {
+	return sn.tileFeatures(ctx, d, bbox, 0, 0, sn.hasLowZoom(ctx, d), cols, each)
+}
+
+// ThinTileFeatures is TileFeatures for a dense point layer at low zoom: the index alone gives one feature (the
+// lowest fid) per grid cell, before any row is read.
+func (sn *snapshot) ThinTileFeatures(ctx context.Context, d store.Dataset, bbox orb.Bound, cellX, cellY float64, cols []string, each func(*store.Feature) error) error {
+	return sn.tileFeatures(ctx, d, bbox, cellX, cellY, false, cols, each)
+}
+
+func (sn *snapshot) tileFeatures(ctx context.Context, d store.Dataset, bbox orb.Bound, cellX, cellY float64, lowZoom bool, cols []string, each func(*store.Feature) error) error {
+	// The columns in the caller's order, so that Values line up with cols.
+	fields, err := store.TileFields(d, cols)
+	if err != nil || d.GeometryType == "" {
+		return err
+	}
+	var b strings.Builder
+	if lowZoom {
+		b.WriteString(`SELECT t.fid, coalesce(l.wkb, AsBinary(t.geom))`)
+	} else {
+		b.WriteString(`SELECT t.fid, AsBinary(t.geom)`)
+	}
+	for _, f := range fields {
+		b.WriteString(", " + columnExpr("t.", f))
+	}
+	args := []any{bbox.Max[0], bbox.Min[0], bbox.Max[1], bbox.Min[1]}
+	if cellX > 0 && cellY > 0 {
+		b.WriteString(` FROM ` + quoteIdent(d.Table) + ` AS t WHERE t.fid IN (SELECT min(pkid) FROM ` +
+			quoteIdent("idx_"+d.Table+"_geom") + ` WHERE xmin <= ? AND xmax >= ? AND ymin <= ? AND ymax >= ?
+			GROUP BY CAST((xmin - ?) / ? AS INTEGER), CAST((ymin - ?) / ? AS INTEGER)) ORDER BY t.fid`)
+		args = append(args, bbox.Min[0], cellX, bbox.Min[1], cellY)
+	} else {
+		b.WriteString(` FROM ` + quoteIdent("idx_"+d.Table+"_geom") + ` AS i JOIN ` + quoteIdent(d.Table) + ` AS t ON t.fid = i.pkid`)
+		if lowZoom {
+			b.WriteString(` LEFT JOIN ` + quoteIdent(lowZoomTable(d.Table)) + ` AS l ON l.fid = t.fid`)
+		}
+		b.WriteString(` WHERE i.xmin <= ? AND i.xmax >= ? AND i.ymin <= ? AND i.ymax >= ? ORDER BY t.fid`)
+	}
+	rows, err := sn.tx.QueryContext(ctx, b.String(), args...)
+	if err != nil {
+		return fmt.Errorf("dataset %s: tile query: %w", d.ID, err)
+	}
+	defer rows.Close()
+	return scanFeatures(d.ID, rows, len(fields), true, false, each)
+}
