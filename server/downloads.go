@@ -1,7 +1,7 @@
 package server
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/patrimap/patrimap/encode"
+	"github.com/patrimap/patrimap/encode/sqlitefile"
 	"github.com/patrimap/patrimap/store"
 )
 
@@ -37,11 +38,7 @@ func (s *Server) download(c echo.Context, id string, dl download) error {
 		}
 	}
 	if dl.Suffix == ".gpkg" || dl.Suffix == ".sqlite" {
-		exp, ok := s.store.(fileExporter)
-		if !ok {
-			return echo.NewHTTPError(http.StatusNotImplemented, fmt.Sprintf("%s downloads are not available from this store (%s): download .geojson or .csv", dl.Title, s.store.Name()))
-		}
-		return s.exportFile(c, exp, id, dl)
+		return s.exportFile(c, id, dl)
 	}
 	var q store.Query
 	if raw := c.QueryParam("bbox"); raw != "" {
@@ -161,54 +158,56 @@ func (e *exports) lock(name string) *sync.Mutex {
 	return e.locks[name]
 }
 
-// exportFile serves the dataset as a standalone SpatiaLite or GeoPackage file, built from one consistent
-// version and cached until the next import.
-func (s *Server) exportFile(c echo.Context, exp fileExporter, id string, dl download) error {
+// exportFile serves the dataset as a standalone SpatiaLite or GeoPackage file, written from one snapshot (so
+// from one consistent version, whatever the store) and cached until the next import.
+func (s *Server) exportFile(c echo.Context, id string, dl download) error {
 	ctx := c.Request().Context()
-	for attempt := 0; ; attempt++ {
-		d, err := s.lookup(ctx, id)
-		if err != nil {
-			return err
-		}
-		if notModified(c, d) {
-			return c.NoContent(http.StatusNotModified)
-		}
-		// The import time tells apart two databases' "v1" of one id (a store rebuilt from scratch).
-		path := filepath.Join(s.exports.dir, fmt.Sprintf("%s-v%d-%d%s", d.ID, d.Version, d.ImportedAt.UnixNano(), dl.Suffix))
-		l := s.exports.lock(path)
-		l.Lock()
-		if _, err := os.Stat(path); err != nil {
-			// Files of older versions are of no more use.
-			old, _ := filepath.Glob(filepath.Join(s.exports.dir, d.ID+"-v*"+dl.Suffix))
-			mine := regexp.MustCompile(`^` + regexp.QuoteMeta(d.ID) + `-v\d+-\d+` + regexp.QuoteMeta(dl.Suffix) + `$`)
-			for _, o := range old {
-				if mine.MatchString(filepath.Base(o)) {
-					os.Remove(o)
-				}
-			}
-			if dl.Suffix == ".gpkg" {
-				err = exp.ExportGeoPackage(ctx, d, path)
-			} else {
-				err = exp.ExportSpatiaLite(ctx, d, path)
-			}
-			if errors.Is(err, store.ErrVersionChanged) && attempt < 3 {
-				l.Unlock()
-				continue // re-imported meanwhile: export the new version
-			}
-			if err != nil {
-				l.Unlock()
-				return err
-			}
-		}
-		l.Unlock()
-		c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s%s"`, d.ID, dl.Suffix))
-		c.Response().Header().Set(echo.HeaderContentType, dl.MIME)
-		f, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		http.ServeContent(c.Response(), c.Request(), "", d.ImportedAt, f)
-		return nil
+	sn, err := s.store.Snapshot(ctx)
+	if err != nil {
+		return err
 	}
+	defer sn.Close()
+	d, err := sn.Dataset(ctx, id)
+	if err != nil {
+		return err
+	}
+	if notModified(c, d) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	// The import time tells apart two databases' "v1" of one id (a store rebuilt from scratch).
+	path := filepath.Join(s.exports.dir, fmt.Sprintf("%s-v%d-%d%s", d.ID, d.Version, d.ImportedAt.UnixNano(), dl.Suffix))
+	l := s.exports.lock(path)
+	l.Lock()
+	if _, err := os.Stat(path); err != nil {
+		// Files of older versions are of no more use.
+		old, _ := filepath.Glob(filepath.Join(s.exports.dir, d.ID+"-v*"+dl.Suffix))
+		mine := regexp.MustCompile(`^` + regexp.QuoteMeta(d.ID) + `-v\d+-\d+` + regexp.QuoteMeta(dl.Suffix) + `$`)
+		for _, o := range old {
+			if mine.MatchString(filepath.Base(o)) {
+				os.Remove(o)
+			}
+		}
+		stream := func(ctx context.Context, each func(*store.Feature) error) error {
+			return sn.Features(ctx, d, store.Query{}, each)
+		}
+		if dl.Suffix == ".gpkg" {
+			err = sqlitefile.WriteGeoPackage(ctx, path, d, stream)
+		} else {
+			err = sqlitefile.WriteSpatiaLite(ctx, path, d, stream)
+		}
+		if err != nil {
+			l.Unlock()
+			return err
+		}
+	}
+	l.Unlock()
+	c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s%s"`, d.ID, dl.Suffix))
+	c.Response().Header().Set(echo.HeaderContentType, dl.MIME)
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	http.ServeContent(c.Response(), c.Request(), "", d.ImportedAt, f)
+	return nil
 }

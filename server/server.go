@@ -33,14 +33,6 @@ type Catalog interface {
 	Name() string
 }
 
-// fileExporter is a catalog that writes a dataset as a standalone file itself, for the GeoPackage and
-// SpatiaLite downloads (store/spatialite does, by ATTACH). An error wraps store.ErrVersionChanged when the
-// catalog holds another version of the dataset than d.
-type fileExporter interface {
-	ExportGeoPackage(ctx context.Context, d store.Dataset, path string) error
-	ExportSpatiaLite(ctx context.Context, d store.Dataset, path string) error
-}
-
 // Server is patrimap's HTTP front.
 type Server struct {
 	store   Catalog

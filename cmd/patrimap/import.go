@@ -6,124 +6,114 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/http"
 	"os"
-	"regexp"
-	"strconv"
 	"strings"
+	"time"
 
 	"github.com/patrimap/patrimap/importers"
-	"github.com/patrimap/patrimap/importers/geojson"
+	"github.com/patrimap/patrimap/importers/osm"
+	"github.com/patrimap/patrimap/importers/territory"
 	"github.com/patrimap/patrimap/store"
 )
 
-// datasetFlags are the catalogue fields every import takes.
-type datasetFlags struct {
-	info       store.DatasetInfo
-	jsonReport bool
-}
+const userAgent = "patrimap/" + "1 (+https://github.com/patrimap/patrimap)"
 
-func (d *datasetFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&d.info.ID, "dataset", "", "dataset `ID`: a slug such as rnn-isere (required)")
-	fs.StringVar(&d.info.Title, "title", "", "dataset title (default: the id)")
-	fs.StringVar(&d.info.Description, "description", "", "dataset description")
-	fs.StringVar(&d.info.Producer, "producer", "", "who produced the data, e.g. \"INPN – MNHN/PatriNat\" (required)")
-	fs.StringVar(&d.info.Theme, "theme", store.ThemeOther, "theme: natural, cultural, osm or other")
-	fs.StringVar(&d.info.Licence, "licence", "", "licence, e.g. \"Licence Ouverte 2.0\"")
-	fs.StringVar(&d.info.Attribution, "attribution", "", "attribution to show with the data")
-	fs.StringVar(&d.info.Source.URL, "source-url", "", "where the file was downloaded from")
-	fs.BoolVar(&d.jsonReport, "json", false, "print the import report as JSON")
-}
+// What `check merimee-osm` writes is made from OSM data: the ODbL and its attribution go with it.
+const (
+	osmLicence     = osm.Licence
+	osmAttribution = osm.Attribution
+)
 
-func (d *datasetFlags) check() error {
-	if d.info.ID == "" {
-		return usageError{errors.New("--dataset ID is required")}
-	}
-	if err := store.ValidateID(d.info.ID); err != nil {
-		return usageError{err}
-	}
-	if d.info.Producer == "" {
-		return usageError{errors.New("--producer is required: say who made the data")}
-	}
-	switch d.info.Theme {
-	case store.ThemeNatural, store.ThemeCultural, store.ThemeOSM, store.ThemeOther:
-	default:
-		return usageError{fmt.Errorf("--theme %q: use natural, cultural, osm or other", d.info.Theme)}
-	}
-	if d.info.Title == "" {
-		d.info.Title = d.info.ID
-	}
-	return nil
-}
-
+// runImport runs `patrimap import FAMILY ...` for the families of e.
 func runImport(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
-		fmt.Fprintln(e.stderr, "Usage: patrimap import FAMILY ...\n\nFamilies:\n  geojson   a GeoJSON FeatureCollection or newline-delimited GeoJSON file\n  inpn      an INPN natural-heritage layer (shapefile, zip, GeoJSON or the WFS)\n  culture   a Ministère de la Culture list (monuments historiques, musées de France, jardins, ACR, maisons des Illustres)\n  osm       an OpenStreetMap theme (OSM XML/PBF, an Overpass response, a geodatamine export, or Overpass itself)")
+		fmt.Fprintln(e.stderr, "Usage: patrimap import FAMILY ...\n\nFamilies:")
+		for _, f := range e.families {
+			fmt.Fprintf(e.stderr, "  %-9s %s\n", f.About().Name, f.About().Summary)
+		}
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 			return flag.ErrHelp
 		}
 		return usageError{errors.New("import: name the source family, e.g. `patrimap import geojson FILE`")}
 	}
-	switch args[0] {
-	case "geojson":
-		return runImportGeoJSON(ctx, e, args[1:])
-	case "inpn":
-		return runImportINPN(ctx, e, args[1:])
-	case "osm":
-		return runImportOSM(ctx, e, args[1:])
-	case "culture":
-		return runImportCulture(ctx, e, args[1:])
+	for _, f := range e.families {
+		if f.About().Name == args[0] {
+			return importFamily(ctx, e, f, args[1:])
+		}
 	}
-	return usageError{fmt.Errorf("import: unknown source family %q (known: geojson, inpn, culture, osm)", args[0])}
+	return usageError{fmt.Errorf("import: unknown source family %q (known: %s)", args[0], strings.Join(e.familyNames(), ", "))}
 }
 
-func runImportGeoJSON(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "import geojson", "import geojson FILE --dataset ID --producer PRODUCER [flags]",
-		`patrimap import geojson testdata/rnn-isere.geojson --dataset rnn-isere --title "Réserves naturelles nationales (Isère)" --producer "INPN – MNHN/PatriNat" --theme natural`)
-	var df datasetFlags
-	df.register(fs)
-	crs := fs.String("crs", "", "CRS of the coordinates when the file is not WGS84 and does not say, e.g. EPSG:2154")
+func (e *env) familyNames() []string {
+	names := make([]string, len(e.families))
+	for i, f := range e.families {
+		names[i] = f.About().Name
+	}
+	return names
+}
+
+// importFamily parses the family's flags, lets it open its source, and runs each job it gives into the store,
+// printing its report. The store is opened when first needed: a command refused for its flags or its file
+// leaves no new database behind.
+func importFamily(ctx context.Context, e *env, f importers.Family, args []string) error {
+	about := f.About()
+	fs := newFlags(e, "import "+about.Name, about.Synopsis, about.Example)
+	open := f.Flags(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return usageError{fmt.Errorf("import geojson: give exactly one FILE (got %d)", len(pos))}
+	asJSON := false // every family declares --json
+	if fl := fs.Lookup("json"); fl != nil {
+		if g, ok := fl.Value.(flag.Getter); ok {
+			asJSON, _ = g.Get().(bool)
+		}
 	}
-	if err := df.check(); err != nil {
-		return err
+
+	var st store.Store
+	defer func() {
+		if st != nil {
+			st.Close()
+		}
+	}()
+	openStore := func(ctx context.Context) (store.Store, error) {
+		if st != nil {
+			return st, nil
+		}
+		s, err := e.openStore(ctx)
+		if err != nil {
+			return nil, err
+		}
+		st = s
+		return st, nil
 	}
-	srid, err := parseCRS(*crs)
-	if err != nil {
+	env := importers.Env{Stdout: e.stdout, Stderr: e.stderr, Progress: os.Stderr, UserAgent: userAgent,
+		Boundary: func(ctx context.Context, t *territory.Territory) error {
+			st, err := openStore(ctx)
+			if err != nil {
+				return err
+			}
+			// PATRIMAP_GEO_API points at a mirror of the national geo API (or a test server).
+			b := &territory.Boundaries{HTTP: &http.Client{Timeout: 20 * time.Second}, Store: st, UserAgent: userAgent,
+				BaseURL: os.Getenv("PATRIMAP_GEO_API")}
+			return b.Boundary(ctx, t)
+		}}
+	err = open(ctx, env, pos, func(job importers.Job) error {
+		st, err := openStore(ctx)
+		if err != nil {
+			return err
+		}
+		d, err := importers.Run(ctx, st, job)
+		if err != nil {
+			return err
+		}
+		return printReport(e, d, job.Report, asJSON)
+	})
+	if ue := (importers.UsageError{}); errors.As(err, &ue) {
 		return usageError{err}
 	}
-	path := pos[0]
-	src, size, err := importers.DescribeFile(path)
-	if err != nil {
-		return fmt.Errorf("import geojson: %w", err)
-	}
-	if df.info.Source.URL != "" {
-		src.URL = df.info.Source.URL
-	}
-	df.info.Source = src
-
-	st, err := e.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	prog := importers.NewProgress(os.Stderr, df.info.ID, size)
-	f, err := geojson.Open(path, srid, prog)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	rep := &importers.Report{Source: src.File, Format: "GeoJSON"}
-	d, err := importers.Run(ctx, st, importers.Job{Info: df.info, Source: f, Report: rep, Progress: prog})
-	if err != nil {
-		return err
-	}
-	return printReport(e, d, rep, df.jsonReport)
+	return err
 }
 
 func printReport(e *env, d store.Dataset, rep *importers.Report, asJSON bool) error {
@@ -142,18 +132,4 @@ func orNone(s string) string {
 		return "no geometry"
 	}
 	return s
-}
-
-var crsPattern = regexp.MustCompile(`(?i)^(?:EPSG:)?(\d{4,6})$`)
-
-// parseCRS reads --crs EPSG:NNNN (or a bare code); "" means unset.
-func parseCRS(s string) (int, error) {
-	if s == "" {
-		return 0, nil
-	}
-	m := crsPattern.FindStringSubmatch(strings.TrimSpace(s))
-	if m == nil {
-		return 0, fmt.Errorf("--crs %q: expected EPSG:NNNN, e.g. EPSG:2154 for Lambert-93", s)
-	}
-	return strconv.Atoi(m[1])
 }

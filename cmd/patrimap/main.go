@@ -14,9 +14,11 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/patrimap/patrimap/importers"
+	"github.com/patrimap/patrimap/importers/families"
 	"github.com/patrimap/patrimap/importers/territory"
 	"github.com/patrimap/patrimap/server"
 	"github.com/patrimap/patrimap/store"
@@ -47,10 +49,11 @@ func main() {
 // exitCode is 0 on success (and --help), 2 for a command called wrongly, 130 when interrupted, 1 otherwise.
 func exitCode(err error) int {
 	var ue usageError
+	var iue importers.UsageError
 	switch {
 	case err == nil || errors.Is(err, flag.ErrHelp):
 		return 0
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.As(err, &iue):
 		return 2
 	case errors.Is(err, context.Canceled):
 		return 130
@@ -58,11 +61,17 @@ func exitCode(err error) int {
 	return 1
 }
 
-// env is what every command gets: where to write, and how to open the store.
+// env is what every command gets: where to write, how to open the store, and the importer families.
 type env struct {
 	stdout, stderr io.Writer
 	log            *slog.Logger
 	db             string
+	families       []importers.Family
+}
+
+func newEnv(stdout, stderr io.Writer) *env {
+	return &env{stdout: stdout, stderr: stderr, log: slog.New(slog.NewTextHandler(stderr, nil)), db: defaultDB(),
+		families: families.All()}
 }
 
 // What a store opened by --db is to each of its users.
@@ -83,9 +92,9 @@ type command struct {
 	run           func(ctx context.Context, e *env, args []string) error
 }
 
-func commands() []command {
+func (e *env) commands() []command {
 	return []command{
-		{"import", "import a source into a dataset (geojson, inpn, culture, osm)", runImport},
+		{"import", "import a source into a dataset (" + strings.Join(e.familyNames(), ", ") + ")", runImport},
 		{"datasets", "list the datasets in the store", runDatasets},
 		{"export", "export datasets for other tools (umap: a uMap full map backup)", runExport},
 		{"check", "cross-check datasets (merimee-osm: Mérimée against OSM's ref:mhs)", runCheck},
@@ -99,28 +108,32 @@ func commands() []command {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	e := &env{stdout: stdout, stderr: stderr, log: slog.New(slog.NewTextHandler(stderr, nil)), db: defaultDB()}
+	return newEnv(stdout, stderr).run(ctx, args)
+}
+
+func (e *env) run(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(stderr)
+		e.usage()
 		if len(args) == 0 {
 			return usageError{errors.New("no command given")}
 		}
 		return nil
 	}
-	for _, c := range commands() {
+	for _, c := range e.commands() {
 		if c.name == args[0] {
 			return c.run(ctx, e, args[1:])
 		}
 	}
-	usage(stderr)
+	e.usage()
 	return usageError{fmt.Errorf("unknown command %q", args[0])}
 }
 
-func usage(w io.Writer) {
+func (e *env) usage() {
+	w := e.stderr
 	fmt.Fprintln(w, "patrimap: France's natural and cultural heritage inventories as clean map layers.")
 	fmt.Fprintln(w, "\nUsage: patrimap COMMAND [flags]  (patrimap COMMAND --help for each)")
 	fmt.Fprintln(w, "\nCommands:")
-	for _, c := range commands() {
+	for _, c := range e.commands() {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nEvery command takes --db FILE (default patrimap.db, or $PATRIMAP_DB).")
