@@ -59,29 +59,29 @@ type Provenance struct {
 
 // Sheet is a dataset's whole fiche descriptive.
 type Sheet struct {
-	ID            string     `json:"id"`
-	Title         string     `json:"title"`
-	Description   string     `json:"description"` // Markdown
-	Keywords      []string   `json:"keywords"`
-	Themes        []string   `json:"themes"`         // EU data themes: ENVI, EDUC
-	InspireThemes []string   `json:"inspire_themes"` // INSPIRE themes: ps
-	Publisher     Agent      `json:"publisher"`
-	Creator       Agent      `json:"creator"`
-	Contact       Contact    `json:"contact"`
-	Licence       string     `json:"licence"`       // URI
-	AccessRights  string     `json:"access_rights"` // EU access right: PUBLIC
-	Periodicity   string     `json:"periodicity"`   // EU frequency: ANNUAL
-	Territory     Territory  `json:"territory"`
-	BBox          *orb.Bound `json:"-"`
-	Temporal      Period     `json:"temporal"`
-	Issued        string     `json:"issued,omitempty"`   // ISO date
-	Modified      time.Time  `json:"modified"`           // the current version's import
-	ConformsTo    string     `json:"conforms_to"`        // a Table Schema URL; empty: the dataset's own schema
-	Language      string     `json:"language"`           // EU language code: FRA
-	Version       string     `json:"version"`            // the person's, else patrimap's version number
-	Attribution   string     `json:"attribution"`        // what reusers must show
-	Provenance    Provenance `json:"provenance"`         // from the import
-	Family        string     `json:"family"`             // inpn, culture, osm or other: where the defaults came from
+	ID            string      `json:"id"`
+	Title         string      `json:"title"`
+	Description   string      `json:"description"` // Markdown
+	Keywords      []string    `json:"keywords"`
+	Themes        []string    `json:"themes"`         // EU data themes: ENVI, EDUC
+	InspireThemes []string    `json:"inspire_themes"` // INSPIRE themes: ps
+	Publisher     Agent       `json:"publisher"`
+	Creator       Agent       `json:"creator"`
+	Contact       Contact     `json:"contact"`
+	Licence       string      `json:"licence"`       // URI
+	AccessRights  string      `json:"access_rights"` // EU access right: PUBLIC
+	Periodicity   string      `json:"periodicity"`   // EU frequency: ANNUAL
+	Territory     Territory   `json:"territory"`
+	BBox          *orb.Bound  `json:"-"`
+	Temporal      Period      `json:"temporal"`
+	Issued        string      `json:"issued,omitempty"`     // ISO date
+	Modified      time.Time   `json:"modified"`             // the current version's import
+	ConformsTo    string      `json:"conforms_to"`          // a Table Schema URL; empty: the dataset's own schema
+	Language      string      `json:"language"`             // EU language code: FRA
+	Version       string      `json:"version"`              // the person's, else patrimap's version number
+	Attribution   string      `json:"attribution"`          // what reusers must show
+	Provenance    Provenance  `json:"provenance"`           // from the import
+	Family        string      `json:"family"`               // inpn, culture, osm or other: where the defaults came from
 	Validation    *Validation `json:"validation,omitempty"` // the last `patrimap validate`
 }
 

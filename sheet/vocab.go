@@ -232,7 +232,10 @@ func LicenceByName(s string) (Licence, bool) {
 func DataTheme(code string) (Concept, bool) { c, ok := dataThemes[strings.ToUpper(code)]; return c, ok }
 
 // InspireTheme looks up an INSPIRE theme code (ps).
-func InspireTheme(code string) (Concept, bool) { c, ok := inspireThemes[strings.ToLower(code)]; return c, ok }
+func InspireTheme(code string) (Concept, bool) {
+	c, ok := inspireThemes[strings.ToLower(code)]
+	return c, ok
+}
 
 // Frequency looks up an EU frequency code (ANNUAL) or a word people use for it (annuelle, yearly).
 func Frequency(code string) (Concept, bool) {
@@ -247,7 +250,10 @@ func Frequency(code string) (Concept, bool) {
 }
 
 // AccessRight looks up an EU access right code (PUBLIC).
-func AccessRight(code string) (Concept, bool) { c, ok := accessRights[strings.ToUpper(code)]; return c, ok }
+func AccessRight(code string) (Concept, bool) {
+	c, ok := accessRights[strings.ToUpper(code)]
+	return c, ok
+}
 
 // Language looks up a language by its EU code (FRA) or its ISO 639-1 code (fr).
 func Language(code string) (Concept, bool) {
