@@ -157,7 +157,7 @@ func (w Written) overlay(s *Sheet) {
 
 var (
 	isoDate      = regexp.MustCompile(`^\d{4}(-\d{2}(-\d{2})?)?$`)
-	territorySpc = regexp.MustCompile(`^(epci|dep|reg|commune|com):[0-9AB,]+$`)
+	territorySpc = regexp.MustCompile(`^(epci|dep|commune):[0-9A-Za-z,]+$`)
 )
 
 // Check normalises the codes w holds (annuelle → ANNUAL, fr → FRA, a licence's name → its URI) and reports
@@ -236,7 +236,7 @@ func (w *Written) Check() error {
 		}
 	}
 	if t := w.Territory; t != nil && t.Code != "" && !territorySpc.MatchString(t.Code) {
-		bad("territory %q: write it as --territory does: epci:SIREN, dep:CODE, reg:CODE or commune:INSEE", t.Code)
+		bad("territory %q: write it as --territory does: epci:SIREN, dep:CODE or commune:INSEE[,INSEE...]", t.Code)
 	}
 	if p := w.Temporal; p != nil {
 		for _, d := range []string{p.Start, p.End} {
