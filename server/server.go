@@ -30,14 +30,23 @@ type Server struct {
 	static  fs.FS
 	echo    *echo.Echo
 	exports *exports
+	// base is the public base URL (serve --base-url): stable URIs for the DCAT catalogue; "" when not given.
+	base    string
+	schemas *schemaCache
 }
 
+// Option configures a Server.
+type Option func(*Server)
+
 // New builds the server's routes over st. static holds the web pages (index.html at its root).
-func New(st *store.Store, log *slog.Logger, static fs.FS) *Server {
+func New(st *store.Store, log *slog.Logger, static fs.FS, opts ...Option) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	s := &Server{store: st, log: log, static: static, echo: e,
-		exports: &exports{dir: exportDir(st.Path())}}
+		exports: &exports{dir: exportDir(st.Path())}, schemas: &schemaCache{}}
+	for _, o := range opts {
+		o(s)
+	}
 	if err := os.MkdirAll(s.exports.dir, 0o755); err != nil {
 		log.Warn("no folder for GeoPackage/SpatiaLite downloads", "error", err)
 	}
@@ -66,6 +75,7 @@ func New(st *store.Store, log *slog.Logger, static fs.FS) *Server {
 	s.routesUMap(get)
 	s.routesWebMap(get)
 	s.routesTiles(get)
+	s.routesCatalogue(get)
 	get("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServer(http.FS(static)))))
 	return s
 }

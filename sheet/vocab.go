@@ -281,3 +281,6 @@ var accentFolder = strings.NewReplacer("é", "e", "è", "e", "ê", "e", "ë", "e
 	"ô", "o", "û", "u", "ù", "u", "ç", "c", " ", "-")
 
 func foldAccents(s string) string { return accentFolder.Replace(strings.ToLower(s)) }
+
+// FoldAccents lower-cases s and strips French accents (Département → departement).
+func FoldAccents(s string) string { return foldAccents(s) }
