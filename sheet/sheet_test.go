@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -204,9 +205,9 @@ func FuzzParse(f *testing.F) {
 		}
 		// What Parse accepts is normalised: checking it again changes nothing and finds nothing.
 		again := w
-		again.Keywords = append([]string(nil), w.Keywords...)
-		again.Themes = append([]string(nil), w.Themes...)
-		again.InspireThemes = append([]string(nil), w.InspireThemes...)
+		again.Keywords = slices.Clone(w.Keywords)
+		again.Themes = slices.Clone(w.Themes)
+		again.InspireThemes = slices.Clone(w.InspireThemes)
 		if err := again.Check(); err != nil {
 			t.Fatalf("accepted, then refused: %v", err)
 		}

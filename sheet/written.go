@@ -165,6 +165,12 @@ var (
 func (w *Written) Check() error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	// An empty list is a list not written: it is not kept (JSON omits it) and leaves the importer's.
+	for _, l := range []*[]string{&w.Keywords, &w.Themes, &w.InspireThemes} {
+		if len(*l) == 0 {
+			*l = nil
+		}
+	}
 	if w.Periodicity != "" {
 		if c, ok := Frequency(w.Periodicity); ok {
 			w.Periodicity = c.Code
