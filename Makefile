@@ -77,7 +77,7 @@ demo: build
 	$(BIN) import culture --list musees --file testdata/culture/musees-victorianed-extract.csv --db $(DEMO_DB) --territory dep:38
 	$(BIN) datasets --db $(DEMO_DB)
 	@echo "serving on http://localhost$(ADDR) (Ctrl-C to stop)"
-	$(BIN) serve --db $(DEMO_DB) --addr $(ADDR)
+	$(BIN) serve --db $(DEMO_DB) --addr $(ADDR) --base-url http://localhost$(ADDR)
 
 ## test: lint, then every test (the GDAL cross-checks need gdal-bin: test-deps installs it).
 test: test-deps lint

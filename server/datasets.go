@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 
+	"github.com/patrimap/patrimap/datapackage"
 	"github.com/patrimap/patrimap/store"
 )
 
@@ -56,9 +57,18 @@ func (s *Server) listDatasets(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"datasets": out})
 }
 
-// dataset answers /datasets/{id} (metadata) and /datasets/{id}.{geojson,csv,kml,gpkg,sqlite} (downloads).
+// dataset answers /datasets/{id} (metadata), /datasets/{id}.{geojson,csv,kml,gpkg,sqlite} and
+// .datapackage.zip (downloads), /datasets/{id}.{ttl,jsonld,rdf} (its DCAT entry).
 func (s *Server) dataset(c echo.Context) error {
 	id := c.Param("id")
+	if name, ok := strings.CutSuffix(id, datapackage.Suffix); ok {
+		return s.dataPackage(c, name)
+	}
+	for _, syn := range rdfSyntaxes {
+		if name, ok := strings.CutSuffix(id, syn.ext); ok {
+			return s.datasetDCAT(c, name, syn)
+		}
+	}
 	for _, dl := range downloads {
 		if strings.HasSuffix(id, dl.Suffix) {
 			return s.download(c, strings.TrimSuffix(id, dl.Suffix), dl)
@@ -80,7 +90,8 @@ func (s *Server) dataset(c echo.Context) error {
 			return err
 		}
 		if format == formatHTML {
-			if notModifiedAs(c, d, formatHTML+"-"+pageLang(c)) {
+			// The sheet shows what was written with describe: its revision is part of the page's.
+			if notModifiedAs(c, d, formatHTML+"-"+pageLang(c)+"-"+s.sheetRevision(c.Request().Context(), d.ID)) {
 				return c.NoContent(http.StatusNotModified)
 			}
 			return s.datasetPage(c, d)

@@ -78,19 +78,6 @@ func negotiate(c echo.Context) (string, error) {
 	return formatJSON, nil
 }
 
-// baseURL is the server's address as the client reached it, for absolute links (GDAL follows them as given).
-func (s *Server) baseURL(c echo.Context) string {
-	scheme := c.Scheme()
-	if p := c.Request().Header.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
-		scheme = p
-	}
-	host := c.Request().Host
-	if h := c.Request().Header.Get("X-Forwarded-Host"); h != "" {
-		host = h
-	}
-	return scheme + "://" + host
-}
-
 // openCollection is the start of every /collections/{id} handler: a read snapshot (the caller closes it), the
 // collection as of that snapshot, and the format asked for.
 func (s *Server) openCollection(c echo.Context) (store.Snapshot, store.Dataset, string, error) {

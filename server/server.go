@@ -21,6 +21,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/patrimap/patrimap/geo"
+	"github.com/patrimap/patrimap/sheet"
 	"github.com/patrimap/patrimap/store"
 )
 
@@ -31,6 +32,9 @@ type Catalog interface {
 	Ping(ctx context.Context) error
 	// Name says which database this is, for the logs.
 	Name() string
+	// Recall and RecallAll read what the store keeps beside the datasets: the fiche descriptive a person wrote
+	// (package sheet). The server never writes it.
+	sheet.Reader
 }
 
 // Server is patrimap's HTTP front.
@@ -43,14 +47,24 @@ type Server struct {
 	// reproject serves crs= and bbox-crs= (PROJ); topology the tile encoder's last-resort repairs (GEOS).
 	reproject *geo.Reprojector
 	topology  *geo.Topology
+	// base is the public base URL (serve --base-url): stable URIs for the DCAT catalogue; "" when not given.
+	base    string
+	schemas *schemaCache
 }
 
+// Option configures a Server.
+type Option func(*Server)
+
 // New builds the server's routes over st. static holds the web pages (index.html at its root).
-func New(st Catalog, log *slog.Logger, static fs.FS) *Server {
+func New(st Catalog, log *slog.Logger, static fs.FS, opts ...Option) *Server {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	s := &Server{store: st, log: log, static: static, echo: e,
-		exports: &exports{dir: exportDir(st.Name())}, reproject: &geo.Reprojector{}, topology: &geo.Topology{}}
+		exports: &exports{dir: exportDir(st.Name())}, reproject: &geo.Reprojector{}, topology: &geo.Topology{},
+		schemas: &schemaCache{}}
+	for _, o := range opts {
+		o(s)
+	}
 	if err := os.MkdirAll(s.exports.dir, 0o755); err != nil {
 		log.Warn("no folder for GeoPackage/SpatiaLite downloads", "error", err)
 	}
@@ -79,6 +93,7 @@ func New(st Catalog, log *slog.Logger, static fs.FS) *Server {
 	s.routesUMap(get)
 	s.routesWebMap(get)
 	s.routesTiles(get)
+	s.routesCatalogue(get)
 	get("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServer(http.FS(static)))))
 	return s
 }
@@ -152,22 +167,12 @@ func (s *Server) health(c echo.Context) error {
 
 // catalogue lists the datasets, through a snapshot of its own.
 func (s *Server) catalogue(ctx context.Context) ([]store.Dataset, error) {
-	sn, err := s.store.Snapshot(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer sn.Close()
-	return sn.Datasets(ctx)
+	return store.Catalogue(ctx, s.store)
 }
 
 // lookup reads the catalogue entry of id, through a snapshot of its own.
 func (s *Server) lookup(ctx context.Context, id string) (store.Dataset, error) {
-	sn, err := s.store.Snapshot(ctx)
-	if err != nil {
-		return store.Dataset{}, err
-	}
-	defer sn.Close()
-	return sn.Dataset(ctx, id)
+	return store.Lookup(ctx, s.store, id)
 }
 
 func (s *Server) staticFile(name string) echo.HandlerFunc {

@@ -317,6 +317,7 @@ var sheetTemplate = template.Must(template.New("sheet").Funcs(template.FuncMap{
 <figure class="sheet-map"><div id="map" class="small-map" role="region" aria-label="{{.T.smallMap}}"></div>
 <figcaption><a href="/?lang={{.Lang}}#layers={{.D.ID}}{{if .BBox}}&amp;bbox={{.BBox}}{{end}}">{{.T.showOnMap}}</a></figcaption></figure>
 </div>
+{{template "fiche" .}}
 <h2 id="downloads">{{.T.downloads}}</h2>
 <ul class="downloads">{{$id := .D.ID}}
 {{range .Downloads}}<li><a href="/datasets/{{$id}}{{.Suffix}}" download>{{.Title}}</a></li>{{end}}
@@ -367,6 +368,7 @@ func (s *Server) datasetPage(c echo.Context, d store.Dataset) error {
 	default:
 		data["Theme"] = t["otherTheme"]
 	}
+	data["Fiche"] = s.ficheView(c, d)
 	if d.BBox != nil {
 		data["BBox"] = fmt.Sprintf("%s,%s,%s,%s", coord(d.BBox.Min[0]), coord(d.BBox.Min[1]), coord(d.BBox.Max[0]), coord(d.BBox.Max[1]))
 	}

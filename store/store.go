@@ -77,10 +77,13 @@ type Import interface {
 }
 
 // Memo is a small table of values a store keeps beside the datasets, by kind and key: what an importer fetched
-// once and reuses offline (a territory's boundary). It is not versioned with the datasets.
+// once and reuses offline (kind "territory": a territory's boundary), what a person wrote about a dataset (kind
+// "sheet": its fiche descriptive). It is not versioned with the datasets and no import touches it.
 type Memo interface {
 	// Recall returns the value of kind and key; ok is false when there is none.
 	Recall(ctx context.Context, kind, key string) (value []byte, ok bool, err error)
+	// RecallAll returns every value of kind, by key.
+	RecallAll(ctx context.Context, kind string) (map[string][]byte, error)
 	// Remember stores (or replaces) the value of kind and key.
 	Remember(ctx context.Context, kind, key string, value []byte) error
 }

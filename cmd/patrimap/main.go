@@ -99,6 +99,8 @@ func (e *env) commands() []command {
 		{"export", "export datasets for other tools (umap: a uMap full map backup)", runExport},
 		{"check", "cross-check datasets (merimee-osm: Mérimée against OSM's ref:mhs)", runCheck},
 		{"tiles", "export vector tiles of datasets to an MBTiles file (tiles export)", runTiles},
+		{"describe", "show or complete a dataset's descriptive sheet (fiche descriptive) and what is missing for publication", runDescribe},
+		{"validate", "validate a dataset against its Table Schema or a published one (schema.data.gouv.fr)", runValidate},
 		{"serve", "serve the datasets over HTTP with the web map", runServe},
 		{"version", "print the version", func(_ context.Context, e *env, _ []string) error {
 			fmt.Fprintln(e.stdout, "patrimap", version)

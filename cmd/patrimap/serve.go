@@ -10,17 +10,27 @@ import (
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "serve", "serve [--db FILE] [--addr :8080]", "patrimap serve --db patrimap.db --addr :8080")
+	fs := newFlags(e, "serve", "serve [--db FILE] [--addr :8080] [--base-url URL]", "patrimap serve --db patrimap.db --addr :8080 --base-url https://patrimap.example.org")
 	addr := fs.String("addr", ":8080", "`address` to listen on")
+	base := fs.String("base-url", "", "the server's public `URL` (https://patrimap.example.org): stable URIs for the DCAT catalogue that portals harvest")
 	if _, err := parse(fs, args); err != nil {
 		return err
+	}
+	var opts []server.Option
+	if *base != "" {
+		if err := server.CheckBaseURL(*base); err != nil {
+			return usageError{fmt.Errorf("serve --base-url: %w", err)}
+		}
+		opts = append(opts, server.WithBaseURL(*base))
+	} else {
+		e.log.Warn("no --base-url: the DCAT catalogue (/catalog) answers 503 until the server knows its public address")
 	}
 	st, err := e.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	return server.New(st, e.log, static.Files).Run(ctx, *addr)
+	return server.New(st, e.log, static.Files, opts...).Run(ctx, *addr)
 }
 
 func runDatasets(ctx context.Context, e *env, args []string) error {

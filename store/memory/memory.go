@@ -91,6 +91,22 @@ func (s *Store) Recall(_ context.Context, kind, key string) ([]byte, bool, error
 	return slices.Clone(v), ok, nil
 }
 
+// RecallAll returns every value kept under kind.
+func (s *Store) RecallAll(_ context.Context, kind string) (map[string][]byte, error) {
+	if err := s.failure(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string][]byte{}
+	for k, v := range s.memo {
+		if k[0] == kind {
+			out[k[1]] = slices.Clone(v)
+		}
+	}
+	return out, nil
+}
+
 // Remember keeps value under kind and key.
 func (s *Store) Remember(_ context.Context, kind, key string, value []byte) error {
 	if err := s.failure(); err != nil {

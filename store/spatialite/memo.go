@@ -63,6 +63,28 @@ func (s *Store) Recall(ctx context.Context, kind, key string) ([]byte, bool, err
 	return v, true, nil
 }
 
+// RecallAll returns every value kept under kind, by key.
+func (s *Store) RecallAll(ctx context.Context, kind string) (map[string][]byte, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT key, value FROM patrimap_memo WHERE kind = ?`, kind)
+	if err != nil {
+		return nil, fmt.Errorf("read every %s from the store: %w", kind, err)
+	}
+	defer rows.Close()
+	out := map[string][]byte{}
+	for rows.Next() {
+		var key string
+		var v []byte
+		if err := rows.Scan(&key, &v); err != nil {
+			return nil, fmt.Errorf("read every %s from the store: %w", kind, err)
+		}
+		out[key] = v
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read every %s from the store: %w", kind, err)
+	}
+	return out, nil
+}
+
 // Remember keeps (or replaces) value under kind and key.
 func (s *Store) Remember(ctx context.Context, kind, key string, value []byte) error {
 	_, err := s.writer.ExecContext(ctx, `INSERT OR REPLACE INTO patrimap_memo (kind, key, value, stored_at) VALUES (?, ?, ?, ?)`,

@@ -293,4 +293,18 @@ func testMemo(t *testing.T, fx *fixture) {
 	if v, _, _ := fx.st.Recall(fx.ctx, "other", "epci:1"); string(v) != "x" {
 		t.Errorf("kinds share keys: %q", v)
 	}
+	fx.st.Remember(fx.ctx, "territory", "dep:38", []byte("c"))
+	all, err := fx.st.RecallAll(fx.ctx, "territory")
+	if err != nil || len(all) != 2 || string(all["epci:1"]) != `{"name":"b"}` || string(all["dep:38"]) != "c" {
+		t.Errorf("every territory: %q %v, want epci:1 and dep:38 only", all, err)
+	}
+	if none, err := fx.st.RecallAll(fx.ctx, "nothing"); len(none) != 0 || err != nil {
+		t.Errorf("a kind never kept: %q %v", none, err)
+	}
+	// What a person wrote outlives a re-import of the dataset it describes.
+	fx.st.Remember(fx.ctx, "sheet", "rnn", []byte(`{"written":{"title":"Réserves"}}`))
+	fx.importRNN("rnn")
+	if v, ok, _ := fx.st.Recall(fx.ctx, "sheet", "rnn"); !ok || string(v) != `{"written":{"title":"Réserves"}}` {
+		t.Errorf("sheet after a re-import: %q %v", v, ok)
+	}
 }
