@@ -1,12 +1,9 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,9 +11,6 @@ import (
 
 	"github.com/paulmach/orb/geojson"
 
-	"github.com/patrimap/patrimap/server"
-	"github.com/patrimap/patrimap/static"
-	"github.com/patrimap/patrimap/store"
 	"github.com/patrimap/patrimap/umap"
 )
 
@@ -197,13 +191,7 @@ func TestExportUMapBudget(t *testing.T) {
 // answers the features of that view.
 func TestExportUMapLiveRemoteData(t *testing.T) {
 	db := isereStore(t)
-	st, err := store.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	srv := httptest.NewServer(server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), static.Files).Handler())
-	defer srv.Close()
+	srv := serveDB(t, db)
 
 	dir := t.TempDir()
 	out, snap := filepath.Join(dir, "live.umap"), filepath.Join(dir, "snap.umap")
