@@ -6,9 +6,9 @@
 //   UMAP_URL=… PATRIMAP_URL=… UMAP_CASES=cases.json UMAP_RESULTS=results.json UMAP_SCREENSHOTS=dir node test/browser/umap.spec.mjs
 //
 // For each map of UMAP_CASES: a new uMap map, the file through uMap's import panel ("Importer des données",
-// format umap), then the checks (name, view, layers, feature counts, every popup as uMap renders it, thematic
-// legends and colours, no alert, no console error), a move of the map and Save, and the saved map opened
-// again. Only the two test servers answer: the base map's tiles are refused. One line per check; exit 1 if any
+// format umap), then the checks (name, view, layers, feature counts, every popup as uMap renders it, the
+// caption's counts, thematic legends and colours, no alert, no console error); for those marked "save", a move
+// of the map and Save, and the saved map opened again. Only the two test servers answer: the base map's tiles are refused. One line per check; exit 1 if any
 // failed.
 import { chromium } from "playwright-core";
 import fs from "node:fs";
@@ -236,6 +236,11 @@ for (const [i, c] of CASES.entries()) {
   });
   if (c.layers.some((l) => l.type === "Categorized" || l.type === "Choropleth")) {
     await step(`${label}: thematic layers`, () => checkThematic(page, label, slug));
+  }
+  if (!c.save) {
+    check(`${label}: no console error`, page.consoleErrors.length === 0, page.consoleErrors.join("\n"));
+    await page.close();
+    continue;
   }
   await step(`${label}: save`, async () => {
     // Move the map first: uMap's Save of a new map records the view on screen as the map's centre and zoom.
