@@ -16,7 +16,6 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 
-	"github.com/patrimap/patrimap/geo"
 	"github.com/patrimap/patrimap/store"
 	"github.com/patrimap/patrimap/umap"
 )
@@ -180,7 +179,9 @@ func (s *Server) serveUMap(c echo.Context, slug, path string, find func([]store.
 
 // umapData answers a live uMap layer: /umap/data/{dataset}.geojson with optional bbox=west,south,east,north
 // (uMap's {bbox}), zoom (uMap's {zoom}: outlines simplified to half a pixel at that zoom), limit (at most the
-// cap) and fields=all (every column; by default the columns the popups use).
+// cap) and fields: all (every column), a comma-separated list (the columns a thematic layer draws), or by
+// default the columns the popups use. Features without geometry are left out: uMap cannot place them (its
+// import alerts "Skipping unknown geometry.type" for each).
 func (s *Server) umapData(c echo.Context) error {
 	file := c.Param("file")
 	id, ok := strings.CutSuffix(file, ".geojson")
@@ -221,8 +222,17 @@ func (s *Server) umapData(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if c.QueryParam("fields") != "all" {
+	switch raw := c.QueryParam("fields"); raw {
+	case "all":
+	case "":
 		q.Select = umap.FieldsFor(d)
+	default:
+		for _, name := range strings.Split(raw, ",") {
+			if _, ok := d.Field(name); !ok {
+				return badRequest(fmt.Sprintf("fields=%s: %s has no column %q (fields=all sends every column)", raw, d.ID, name))
+			}
+			q.Select = append(q.Select, name)
+		}
 	}
 	key := sha256.Sum256([]byte(c.QueryParam("bbox") + "|" + zoomKey + "|" + strconv.Itoa(limit) + "|" + c.QueryParam("fields")))
 	if checkETag(c, fmt.Sprintf(`W/"%s-v%d-umap-%s"`, d.ID, d.Version, hex.EncodeToString(key[:6])), d.ImportedAt) {
@@ -241,37 +251,34 @@ func (s *Server) umapData(c echo.Context) error {
 			}
 		}
 	}
-	q.Limit = limit + 1
 	var feats [][]byte
+	errCap := errors.New("over the cap")
 	err = sn.Features(ctx, d, q, func(f *store.Feature) error {
-		if len(feats) == limit {
-			feats = append(feats, nil) // one over: the cap bites
+		if f.Geometry == nil {
 			return nil
 		}
-		b := []byte(`{"type":"Feature","id":`)
-		b = strconv.AppendInt(b, f.FID, 10)
-		b = append(b, `,"geometry":`...)
-		b = geo.AppendGeoJSON(b, umap.Simplify(f.Geometry, tolerance))
-		b = append(b, `,"properties":`...)
-		b = umap.AppendProperties(b, fields, f.Values)
-		feats = append(feats, append(b, '}'))
+		if len(feats) == limit {
+			return errCap // one over: the cap bites
+		}
+		feats = append(feats, umap.AppendRemoteFeature(nil, f.FID, f.Geometry, tolerance, fields, f.Values))
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	if len(feats) > limit {
+	if errors.Is(err, errCap) {
 		n, err := sn.Count(ctx, d, q)
 		if err != nil {
 			return err
 		}
-		where := "in this view"
 		if q.BBox == nil {
-			where = "in the dataset"
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf(
+				"%d features in %s, more than the %d patrimap sends to uMap at once: the layer grew since its map was exported; export the map again (it will fetch the layer per view), or download /datasets/%s.geojson",
+				n, d.ID, limit, d.ID))
 		}
 		return echo.NewHTTPError(http.StatusRequestEntityTooLarge, fmt.Sprintf(
-			"%d features of %s %s, more than the %d patrimap sends to uMap at once: zoom in (a live export hides the layer below the zoom where this happens), pass a smaller bbox, or download /datasets/%s.geojson",
-			n, d.ID, where, limit, d.ID))
+			"%d features of %s in this view, more than the %d patrimap sends to uMap at once: zoom in (a live export hides the layer below the zoom where a %d×%d px view can hold more, computed from the data when the map was exported: export it again if the layer grew), pass a smaller bbox, or download /datasets/%s.geojson",
+			n, d.ID, limit, umap.ViewWidth, umap.ViewHeight, d.ID))
+	}
+	if err != nil {
+		return err
 	}
 	r := c.Response()
 	r.Header().Set(echo.HeaderContentType, "application/geo+json")

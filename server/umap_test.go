@@ -75,7 +75,9 @@ func TestUMapRemoteData(t *testing.T) {
 		status     int
 	}{
 		// The cap: a clear 413 problem, never a truncated layer.
-		{"/umap/data/rnn-isere.geojson?limit=5", "15 features of rnn-isere in the dataset, more than the 5", 413},
+		{"/umap/data/rnn-isere.geojson?limit=5", "15 features in rnn-isere, more than the 5 patrimap sends to uMap at once: the layer grew since its map was exported", 413},
+		{"/umap/data/rnn-isere.geojson?limit=5&bbox=5,44,7,46&zoom=9", "features of rnn-isere in this view, more than the 5 patrimap sends to uMap at once: zoom in (a live export hides the layer below the zoom where a 2560×1600 px view", 413},
+		{"/umap/data/rnn-isere.geojson?fields=NOM_SITE,nope", `rnn-isere has no column "nope"`, 400},
 		{"/umap/data/rnn-isere.geojson?bbox=5,45,6", "west,south,east,north", 400},
 		{"/umap/data/rnn-isere.geojson?bbox=6,45,5,46", "must not exceed", 400},
 		{"/umap/data/rnn-isere.geojson?zoom=abc", "zoom=abc", 400},
@@ -88,6 +90,27 @@ func TestUMapRemoteData(t *testing.T) {
 		if res.StatusCode != tc.status || !strings.Contains(p.Detail, tc.says) || res.Header.Get("Access-Control-Allow-Origin") != "*" {
 			t.Errorf("%s: %d %q, want %d saying %q (with CORS, so that uMap can read it)", tc.path, res.StatusCode, p.Detail, tc.status, tc.says)
 		}
+	}
+}
+
+// A live layer gets the features uMap can place (a feature without geometry makes uMap's editor alert
+// "Skipping unknown geometry.type"), and the columns a thematic layer asks for.
+func TestUMapRemoteDataPlacedFeaturesAndColumns(t *testing.T) {
+	fx := monumentsFixture(t)
+	_, body := fx.get(t, "/umap/data/monuments.geojson")
+	fc, err := geojson.UnmarshalFeatureCollection(body)
+	if err != nil || len(fc.Features) != 3 || !strings.Contains(string(body), `"numberReturned":3`) {
+		t.Fatalf("%v: %s", err, truncateBody(body))
+	}
+	for _, f := range fc.Features {
+		if f.Geometry == nil || f.Properties["name"] == "Chapelle perdue" {
+			t.Errorf("feature %v without a place", f.Properties)
+		}
+	}
+	_, body = fx.get(t, "/umap/data/rnn.geojson?fields=NOM_SITE,SURF_OFF&bbox=6.27,44.92,6.30,44.95&zoom=12")
+	fc, err = geojson.UnmarshalFeatureCollection(body)
+	if err != nil || len(fc.Features) != 1 || len(fc.Features[0].Properties) != 2 || fc.Features[0].Properties["SURF_OFF"] == nil {
+		t.Fatalf("fields: %v %s", err, truncateBody(body))
 	}
 }
 

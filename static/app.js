@@ -47,6 +47,7 @@
       tilesError: "Des tuiles n'ont pas pu être lues : ", more: function (n) { return "et " + n + " autre(s) objet(s) ici"; },
       mapLabel: "Carte des couches du patrimoine", embedTitle: "Carte patrimap", umapTitle: "Cartes uMap à importer",
       umapMap: function (name, n) { return name + " (" + n + (n > 1 ? " couches)" : " couche)"); },
+      credit: function (who, licence) { return "Source : " + who + (licence ? " – " + licence : ""); },
     },
     en: {
       skipToPanel: "Skip to the layers", home: "patrimap, home", tagline: "Natural and cultural heritage",
@@ -78,6 +79,7 @@
       tilesError: "Some tiles could not be read: ", more: function (n) { return "and " + n + " more feature(s) here"; },
       mapLabel: "Map of the heritage layers", embedTitle: "patrimap map", umapTitle: "uMap maps to import",
       umapMap: function (name, n) { return name + " (" + n + (n > 1 ? " layers)" : " layer)"); },
+      credit: function (who, licence) { return "Source: " + who + (licence ? " – " + licence : ""); },
     },
   };
   var T = TEXT[LANG];
@@ -101,7 +103,7 @@
       "CooperativeGesturesHandler.MacHelpText": "Utilisez ⌘ + molette pour zoomer la carte",
       "CooperativeGesturesHandler.MobileHelpText": "Utilisez deux doigts pour déplacer la carte",
     },
-    en: { "Map.Title": "Map" },
+    en: { "Map.Title": "Map", "AttributionControl.ToggleAttribution": "Show or hide the sources" },
   };
 
   // ---- base maps ---------------------------------------------------------------------------------------------
@@ -215,10 +217,50 @@
     point: ["match", ["geometry-type"], ["Point", "MultiPoint"], true, false],
   };
   function layerIds(d) { return [d.id + ":fill", d.id + ":line", d.id + ":point"]; }
-  function attributionOf(d) {
-    var a = d.attribution || d.producer || d.title;
-    if (d.licence && a.indexOf(d.licence) < 0) a += " – " + d.licence;
+  // The attribution names each producer and licence once: the demo's nine layers come from three producers, and
+  // a line per dataset covered a fifth of the map. A dataset's credit is its producer as its attribution spells
+  // it ("Source : INPN – MNHN/PatriNat (OFB-MNHN-CNRS-IRD), <title> – Licence Ouverte 2.0" credits
+  // "INPN – MNHN/PatriNat (OFB-MNHN-CNRS-IRD)"); an attribution that does not start with the producer keeps what
+  // the attributions of its group share, computed over the whole catalogue so that lines do not change when
+  // layers are shown or hidden.
+  function stripCredit(d) {
+    var a = String(d.attribution || d.producer || d.title).replace(/^\s*sources?\s*:\s*/i, "").trim();
+    if (d.licence && a.slice(-d.licence.length) === d.licence) a = a.slice(0, -d.licence.length).replace(/[\s–—-]+$/, "");
+    if (d.producer && a.indexOf(d.producer) === 0) {
+      var qualifier = /^\s*\([^()]*\)/.exec(a.slice(d.producer.length)); // "(OFB-MNHN-CNRS-IRD)"
+      return d.producer + (qualifier ? qualifier[0] : "");
+    }
     return a;
+  }
+  function assignCredits(ds) {
+    var groups = {};
+    ds.forEach(function (d) {
+      var key = (d.producer || d.attribution || d.title) + "\u0000" + (d.licence || "");
+      (groups[key] = groups[key] || []).push(d);
+    });
+    Object.keys(groups).forEach(function (key) {
+      var g = groups[key];
+      var texts = g.map(stripCredit);
+      var common = texts.reduce(function (p, t) {
+        var n = 0;
+        while (n < p.length && n < t.length && p.charAt(n) === t.charAt(n)) n++;
+        return p.slice(0, n);
+      });
+      var credit = common;
+      if (texts.some(function (t) { return t !== common; })) { // cut the shared start back to a whole part
+        var cut = Math.max(common.lastIndexOf(", "), common.lastIndexOf(" – "));
+        credit = cut > 0 ? common.slice(0, cut) : (g[0].producer || common);
+      }
+      g.forEach(function (d) { d.credit = { text: credit.trim() || d.title, licence: d.licence || "" }; });
+    });
+  }
+  function attributionOf(d) {
+    var c = d.credit || { text: stripCredit(d), licence: d.licence || "" };
+    return T.credit(c.text, c.licence);
+  }
+  function uniqueAttributions(ds) {
+    var seen = {};
+    return ds.map(attributionOf).filter(function (a) { return !seen[a] && (seen[a] = true); });
   }
   function tileURL(d) { return ORIGIN + "/tiles/" + encodeURIComponent(d.id) + "/{z}/{x}/{y}.mvt"; }
   function sourceFor(d) {
@@ -416,7 +458,9 @@
       container: "map",
       style: { version: 8, sources: {}, layers: [{ id: "background", type: "background", paint: { "background-color": BACKGROUND } }] },
       center: [5.7, 45.2], zoom: 7, maxZoom: 19,
-      attributionControl: { compact: MODE !== "full" },
+      // MapLibre's compact attribution on every page: shown when the map opens, folded into its ⓘ button at the
+      // first move, unfolded by it.
+      attributionControl: { compact: true },
       locale: MAPLIBRE_LOCALE[LANG], dragRotate: false, pitchWithRotate: false, touchPitch: false,
     }, options || {}));
     m.touchZoomRotate.disableRotation();
@@ -671,7 +715,7 @@
       map.once("idle", function () {
         map.once("render", function () {
           try {
-            var lines = state.datasets.filter(function (d) { return d.visible; }).map(attributionOf);
+            var lines = uniqueAttributions(state.datasets.filter(function (d) { return d.visible; }));
             if (map.getSource("base")) lines.push(BASEMAPS[state.base].attribution.replace(/<[^>]+>/g, ""));
             lines.unshift(T.exportNote + " – " + new Date().toISOString().slice(0, 10));
             var fontPx = Math.round(11 * ratio), lineH = Math.round(fontPx * 1.35), pad = Math.round(6 * ratio);
@@ -747,6 +791,7 @@
     Promise.all([catalogue, styleLoaded]).then(function (res) {
       var all = res[0];
       assignColours(all);
+      assignCredits(all);
       var wanted = null;
       if (MODE === "embed" && param("datasets")) wanted = param("datasets").split(",");
       if (MODE === "sheet") wanted = (body.dataset.datasets || "").split(",");

@@ -62,6 +62,10 @@ type Style struct {
 	LabelKey             string `json:"labelKey,omitempty"`
 	// FromZoom hides the layer below this zoom (uMap's fromZoom); 0 keeps patrimap's choice.
 	FromZoom int `json:"fromZoom,omitempty"`
+	// Choropleth, Categorized and Circles are the settings of the thematic types of the same name.
+	Choropleth  *Choropleth  `json:"choropleth,omitempty"`
+	Categorized *Categorized `json:"categorized,omitempty"`
+	Circles     *Circles     `json:"circles,omitempty"`
 }
 
 // Validate says which value uMap would not accept.
@@ -87,7 +91,7 @@ func (s Style) Validate() error {
 	if s.FromZoom < 0 || s.FromZoom > 24 {
 		return fmt.Errorf("fromZoom %d: must be within 0..24", s.FromZoom)
 	}
-	return nil
+	return s.validateThematic()
 }
 
 func validColor(c string) bool {
@@ -116,19 +120,20 @@ func (s Style) over(o Style) Style {
 	s.Color, s.FillColor, s.IconClass = pick(s.Color, o.Color), pick(s.FillColor, o.FillColor), pick(s.IconClass, o.IconClass)
 	s.Type, s.PopupShape, s.PopupTemplate = pick(s.Type, o.Type), pick(s.PopupShape, o.PopupShape), pick(s.PopupTemplate, o.PopupTemplate)
 	s.PopupContentTemplate, s.LabelKey = pick(s.PopupContentTemplate, o.PopupContentTemplate), pick(s.LabelKey, o.LabelKey)
-	if o.FillOpacity != nil {
-		s.FillOpacity = o.FillOpacity
-	}
-	if o.Opacity != nil {
-		s.Opacity = o.Opacity
-	}
-	if o.Weight != nil {
-		s.Weight = o.Weight
-	}
+	s.FillOpacity, s.Opacity, s.Weight = pickSet(s.FillOpacity, o.FillOpacity), pickSet(s.Opacity, o.Opacity), pickSet(s.Weight, o.Weight)
 	if o.FromZoom != 0 {
 		s.FromZoom = o.FromZoom
 	}
+	s.Choropleth, s.Categorized, s.Circles = pickSet(s.Choropleth, o.Choropleth), pickSet(s.Categorized, o.Categorized), pickSet(s.Circles, o.Circles)
 	return s
+}
+
+// pickSet returns b when it is set, a otherwise.
+func pickSet[T any](a, b *T) *T {
+	if b != nil {
+		return b
+	}
+	return a
 }
 
 func f64(v float64) *float64 { return &v }

@@ -11,13 +11,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
 
-	"github.com/patrimap/patrimap/encode"
 	"github.com/patrimap/patrimap/store"
 )
 
@@ -36,12 +36,10 @@ const (
 	// then one POST per layer) handles on ordinary hardware; users report maps of ~15,000 features or tens of
 	// megabytes as unusable.
 	DefaultBudget = 5 << 20
-	// DynamicThreshold is the feature count above which a live layer is fetched per view (remoteData.dynamic,
-	// with {bbox} and {zoom}) rather than once.
-	DynamicThreshold = 300
 	// ClusterThreshold is the feature count above which a point layer is clustered.
 	ClusterThreshold = 100
-	// DefaultFeatureCap is how many features the remote-data endpoint answers at most in one response.
+	// DefaultFeatureCap is how many features the remote-data endpoint answers at most in one response; a live
+	// layer of more is fetched per view, and hidden below the zoom at which a view could hold more.
 	DefaultFeatureCap = 5000
 )
 
@@ -156,6 +154,10 @@ type LayerOptions struct {
 	ShowLabel            *bool      `json:"showLabel"` // null: on hover
 	FromZoom             int        `json:"fromZoom,omitempty"`
 	RemoteData           RemoteData `json:"remoteData"`
+	// The settings of the thematic types, written with the type that reads them.
+	Choropleth  *Choropleth  `json:"choropleth,omitempty"`
+	Categorized *Categorized `json:"categorized,omitempty"`
+	Circles     *Circles     `json:"circles,omitempty"`
 }
 
 // LayerReport says what became of one dataset.
@@ -179,31 +181,11 @@ type Report struct {
 	Warnings      []string
 }
 
-// KeyFields are the normalised columns a uMap layer carries, in popup order: what the INPN and culture
-// importers write. A dataset with none of them (a plain GeoJSON import) carries all its columns.
-var KeyFields = []string{"id", "name", "kind", "protection", "first_protected", "commune", "insee", "created", "area_ha", "url"}
-
-// FieldsFor returns the columns of d a uMap layer carries.
-func FieldsFor(d store.Dataset) []string {
-	var out []string
-	for _, k := range KeyFields {
-		if _, ok := d.Field(k); ok {
-			out = append(out, k)
-		}
-	}
-	if len(out) > 0 {
-		return out
-	}
-	for _, f := range d.Fields {
-		out = append(out, f.Name)
-	}
-	return out
-}
-
 // Build makes the backup of map m over datasets (already resolved, see Map.Resolve), reading features from sn.
 // In Snapshot mode the geometries are simplified just enough to fit opt.Budget; Build fails, naming the
-// size, when even the coarsest simplification does not fit.
-func Build(ctx context.Context, sn store.Snapshot, m Map, datasets []store.Dataset, opt Options) (*Backup, Report, error) {
+// size, when even the coarsest simplification does not fit, and naming the layer and the column when the map
+// asks for a thematic type uMap could not draw.
+func Build(ctx context.Context, sn Reader, m Map, datasets []store.Dataset, opt Options) (*Backup, Report, error) {
 	if opt.Budget <= 0 {
 		opt.Budget = DefaultBudget
 	}
@@ -227,7 +209,16 @@ func Build(ctx context.Context, sn store.Snapshot, m Map, datasets []store.Datas
 	var bound *orb.Bound
 	layers := make([]*layerData, 0, len(datasets))
 	for _, d := range datasets {
-		ld, err := readLayer(ctx, sn, d, opt.Mode == Snapshot)
+		var extra []string
+		if col := StyleFor(d, "").over(m.styleFor(d, "")).thematicColumn(); col != "" {
+			extra = append(extra, col)
+		}
+		for k, st := range m.Styles { // a kind's style may name a column too; the kind is known once read
+			if col := st.thematicColumn(); col != "" && !slices.ContainsFunc(datasets, func(o store.Dataset) bool { return o.ID == k && k != d.ID }) {
+				extra = append(extra, col)
+			}
+		}
+		ld, err := readLayer(ctx, sn, d, extra, opt.Mode, opt.FeatureCap)
 		if err != nil {
 			return nil, rep, err
 		}
@@ -245,7 +236,7 @@ func Build(ctx context.Context, sn store.Snapshot, m Map, datasets []store.Datas
 			}
 		}
 	}
-	b.Properties = mapProperties(m, datasets, opt.Now)
+	b.Properties = mapProperties(m, layers, opt.Now)
 	center, zoom := view(bound)
 	if m.Center != nil {
 		center = *m.Center
@@ -257,7 +248,11 @@ func Build(ctx context.Context, sn store.Snapshot, m Map, datasets []store.Datas
 	b.Properties.Zoom = zoom
 
 	for _, ld := range layers {
-		opts, lr := layerOptions(ld, m, opt, zoom)
+		opts, lr, warnings, err := layerOptions(ld, m, opt, zoom)
+		if err != nil {
+			return nil, rep, err
+		}
+		rep.Warnings = append(rep.Warnings, warnings...)
 		b.Layers = append(b.Layers, Layer{Type: "FeatureCollection", Features: []json.RawMessage{}, Properties: opts, UmapOptions: opts})
 		rep.Layers = append(rep.Layers, lr)
 	}
@@ -285,266 +280,6 @@ func (b *Backup) Marshal() ([]byte, error) {
 	return []byte(sb.String()), nil
 }
 
-// layerData is one dataset read for a layer.
-type layerData struct {
-	d          store.Dataset
-	fields     []store.Field
-	kind       string // the most frequent kind
-	points     bool
-	features   []featureData // snapshot only
-	noGeometry int           // features left out of a snapshot: uMap cannot place them
-}
-
-type featureData struct {
-	geom  orb.Geometry
-	props []byte // a JSON object
-}
-
-func readLayer(ctx context.Context, sn store.Snapshot, d store.Dataset, withFeatures bool) (*layerData, error) {
-	ld := &layerData{d: d, points: strings.Contains(strings.ToUpper(d.GeometryType), "POINT")}
-	names := FieldsFor(d)
-	want := map[string]bool{}
-	for _, n := range names {
-		want[n] = true
-	}
-	// Feature.Values come in the dataset's column order, whatever the order of Select.
-	for _, f := range d.Fields {
-		if want[f.Name] {
-			ld.fields = append(ld.fields, f)
-		}
-	}
-	kinds := map[string]int{}
-	_, hasKind := d.Field("kind")
-	q := store.Query{Select: names}
-	if !withFeatures {
-		if !hasKind {
-			return ld, nil
-		}
-		q = store.Query{Select: []string{"kind"}, Limit: 2000}
-	}
-	kindAt := -1
-	if hasKind {
-		kindAt = 0
-		for i, f := range ld.fields {
-			if withFeatures && f.Name == "kind" {
-				kindAt = i
-			}
-		}
-	}
-	err := sn.Features(ctx, d, q, func(f *store.Feature) error {
-		if kindAt >= 0 {
-			if s, ok := f.Values[kindAt].(string); ok {
-				kinds[s]++
-			}
-		}
-		if withFeatures && f.Geometry == nil {
-			ld.noGeometry++
-		}
-		if withFeatures && f.Geometry != nil {
-			ld.features = append(ld.features, featureData{geom: f.Geometry, props: AppendProperties(nil, ld.fields, f.Values)})
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("umap: dataset %s: %w", d.ID, err)
-	}
-	best := 0
-	for k, n := range kinds {
-		if n > best || n == best && k < ld.kind {
-			ld.kind, best = k, n
-		}
-	}
-	return ld, nil
-}
-
-// AppendProperties appends a feature's properties as a JSON object, leaving out null values: uMap's popup
-// templates print a null as "null" but an absent key as nothing.
-func AppendProperties(b []byte, fields []store.Field, values []any) []byte {
-	b = append(b, '{')
-	n := 0
-	for i, v := range values {
-		if v == nil {
-			continue
-		}
-		if s, ok := v.(string); ok && s == "" {
-			continue
-		}
-		if n > 0 {
-			b = append(b, ',')
-		}
-		n++
-		b = encode.AppendJSONString(b, fields[i].Name)
-		b = append(b, ':')
-		b = appendValue(b, fields[i].Type, v)
-	}
-	return append(b, '}')
-}
-
-func appendValue(b []byte, t store.FieldType, v any) []byte {
-	switch v := v.(type) {
-	case string:
-		if t == store.FieldJSON && json.Valid([]byte(v)) {
-			return append(b, v...)
-		}
-		return encode.AppendJSONString(b, v)
-	case int64:
-		if t == store.FieldBoolean {
-			return append(b, fmt.Sprint(v != 0)...)
-		}
-		return fmt.Appendf(b, "%d", v)
-	case float64:
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return append(b, "null"...)
-		}
-		out, _ := json.Marshal(v)
-		return append(b, out...)
-	case bool:
-		return fmt.Append(b, v)
-	}
-	return encode.AppendJSONString(b, fmt.Sprint(v))
-}
-
-// PopupTemplate is uMap's popup content for a layer with the given columns: the name as title, the kind, key
-// attributes, and the link to the INPN or POP sheet. Empty keys print nothing.
-func PopupTemplate(d store.Dataset, fields []string) string {
-	has := map[string]bool{}
-	for _, f := range fields {
-		has[f] = true
-	}
-	if !has["name"] && !has["kind"] && !has["url"] {
-		return "" // uMap's Table popup shows every column
-	}
-	var lines []string
-	if has["name"] {
-		lines = append(lines, "# {name}")
-	}
-	if has["kind"] {
-		lines = append(lines, "*{kind}*")
-	}
-	for _, l := range []struct{ key, line string }{
-		{"protection", "Protection : {protection}"},
-		{"first_protected", "Première protection : {first_protected}"},
-		{"commune", "Commune : {commune}"},
-		{"created", "Créé le : {created}"},
-		{"area_ha", "Surface : {area_ha} ha"},
-		{"id", "Identifiant : {id}"},
-	} {
-		if has[l.key] {
-			lines = append(lines, l.line)
-		}
-	}
-	if has["url"] {
-		label := "Fiche"
-		switch d.Theme {
-		case store.ThemeNatural:
-			label = "Fiche INPN"
-		case store.ThemeCultural:
-			label = "Notice POP"
-		case store.ThemeOSM:
-			label = "Voir sur OpenStreetMap"
-		}
-		lines = append(lines, "[["+"{url}|"+label+"]]")
-	}
-	return strings.Join(lines, "\n")
-}
-
-func layerOptions(ld *layerData, m Map, opt Options, mapZoom int) (LayerOptions, LayerReport) {
-	d := ld.d
-	st := StyleFor(d, ld.kind).over(m.styleFor(d, ld.kind))
-	lr := LayerReport{Dataset: d.ID, Kind: ld.kind, Features: int(d.FeatureCount)}
-	o := LayerOptions{
-		Name: d.Title, Description: layerDescription(d), DisplayOnLoad: true, Browsable: true, InCaption: true,
-		Type: st.Type, Color: st.Color, FillColor: st.FillColor, Fill: true, FillOpacity: deref(st.FillOpacity, 0.3),
-		Opacity: deref(st.Opacity, 0.9), Weight: derefInt(st.Weight, 2), IconClass: st.IconClass,
-		PopupShape: st.PopupShape, PopupTemplate: st.PopupTemplate, PopupContentTemplate: st.PopupContentTemplate,
-		LabelKey: st.LabelKey, FromZoom: st.FromZoom,
-	}
-	if o.Name == "" {
-		o.Name = d.ID
-	}
-	if o.PopupContentTemplate == "" {
-		o.PopupContentTemplate = PopupTemplate(d, FieldsFor(d))
-		if o.PopupContentTemplate == "" {
-			o.PopupTemplate = "Table" // no known columns: uMap's table shows them all
-		}
-	}
-	if ld.points && d.FeatureCount > ClusterThreshold && st.Type == "Default" {
-		o.Type, o.Cluster = "Cluster", &Cluster{Radius: 60}
-	}
-	if opt.Mode == Live {
-		url := opt.BaseURL + "/umap/data/" + d.ID + ".geojson"
-		dynamic := d.FeatureCount > DynamicThreshold
-		if dynamic {
-			url += "?bbox={bbox}&zoom={zoom}"
-			if o.FromZoom == 0 {
-				o.FromZoom = minZoomUnderCap(d, opt.FeatureCap)
-			}
-		}
-		f := false
-		o.RemoteData = RemoteData{URL: url, Format: "geojson", Dynamic: &dynamic, Proxy: &f, Licence: d.Licence}
-		lr.Dynamic, lr.FromZoom = dynamic, o.FromZoom
-	}
-	if o.FromZoom > 0 && o.FromZoom <= mapZoom {
-		// Showing from a zoom the map opens at or below is no restriction: say nothing.
-		if opt.Mode != Live || !lr.Dynamic {
-			o.FromZoom = 0
-		}
-	}
-	lr.FromZoom = o.FromZoom
-	return o, lr
-}
-
-func deref(p *float64, def float64) float64 {
-	if p == nil {
-		return def
-	}
-	return *p
-}
-
-func derefInt(p *int, def int) int {
-	if p == nil {
-		return def
-	}
-	return *p
-}
-
-// minZoomUnderCap is the lowest zoom at which a 1280×800 px view of d's extent holds fewer than half the cap
-// of features on average, 0 when any view does.
-func minZoomUnderCap(d store.Dataset, featureCap int) int {
-	if d.BBox == nil || d.FeatureCount <= int64(featureCap)/2 {
-		return 0
-	}
-	w, h := d.BBox.Max[0]-d.BBox.Min[0], d.BBox.Max[1]-d.BBox.Min[1]
-	area := math.Max(w, 1e-6) * math.Max(h, 1e-6)
-	density := float64(d.FeatureCount) / area
-	for z := 0; z <= 18; z++ {
-		deg := 360 / (256 * math.Exp2(float64(z)))
-		// Latitude degrees shrink with the Mercator scale; at French latitudes ×cos(46°) ≈ 0.7.
-		view := math.Min(1280*deg, w) * math.Min(800*deg*0.7, h)
-		if density*view < float64(featureCap)/2 {
-			return z
-		}
-	}
-	return 18
-}
-
-func layerDescription(d store.Dataset) string {
-	var parts []string
-	if d.Description != "" {
-		parts = append(parts, d.Description)
-	}
-	src := "Producteur : " + d.Producer
-	if d.Licence != "" {
-		src += " – licence : " + d.Licence
-	}
-	parts = append(parts, src)
-	if d.Source.URL != "" {
-		parts = append(parts, "Source : "+d.Source.URL)
-	}
-	parts = append(parts, fmt.Sprintf("Importé par patrimap le %s (version %d).", d.ImportedAt.Format("2006-01-02"), d.Version))
-	return strings.Join(parts, "\n")
-}
-
 // licenceURLs are the pages of the licences French heritage producers publish under.
 var licenceURLs = map[string]string{
 	"Licence Ouverte 2.0":   "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
@@ -558,9 +293,17 @@ var licenceURLs = map[string]string{
 	"Open Database Licence": "https://opendatacommons.org/licenses/odbl/",
 }
 
-func mapProperties(m Map, ds []store.Dataset, now time.Time) MapProperties {
+// mapProperties are the map's options: its name, its caption (the description, which counts what each layer
+// holds), credits, licence, background and default view. uMap's Save of a new map records the view on screen
+// as the map's centre and zoom (app.js saveAll, _defaultExtent), whatever the file said; so unless the map file
+// fixes a centre or a zoom, the default view is "data": the saved map opens on its layers' extent.
+func mapProperties(m Map, layers []*layerData, now time.Time) MapProperties {
+	ds := make([]store.Dataset, len(layers))
+	for i, ld := range layers {
+		ds[i] = ld.d
+	}
 	p := MapProperties{
-		Name: m.Name, DefaultView: "center", OnLoadPanel: "caption", CaptionBar: true, DatalayersControl: true,
+		Name: m.Name, DefaultView: "data", OnLoadPanel: "caption", CaptionBar: true, DatalayersControl: true,
 		ScaleControl: true, TileLayer: TileLayer{
 			Name: "OpenStreetMap", URLTemplate: "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
 			Attribution: "map data © [[https://osm.org/copyright|OpenStreetMap contributors]] under ODbL", MinZoom: 0, MaxZoom: 19,
@@ -576,8 +319,12 @@ func mapProperties(m Map, ds []store.Dataset, now time.Time) MapProperties {
 		lines = append(lines, m.Description, "")
 	}
 	lines = append(lines, fmt.Sprintf("Carte produite par patrimap le %s, une couche par jeu de données :", now.Format("2006-01-02")))
-	for _, d := range ds {
-		line := fmt.Sprintf("* **%s** (%s) – %s", d.Title, objects(d.FeatureCount), d.Producer)
+	if m.Center != nil || m.Zoom > 0 {
+		p.DefaultView = "center"
+	}
+	for _, ld := range layers {
+		d := ld.d
+		line := fmt.Sprintf("* **%s** (%s) – %s", d.Title, heldCount(ld), d.Producer)
 		if d.Licence != "" {
 			line += " – " + d.Licence
 		}

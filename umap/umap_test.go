@@ -1,7 +1,6 @@
 package umap
 
 import (
-	"context"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,11 +10,7 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"github.com/patrimap/patrimap/importers"
-	gj "github.com/patrimap/patrimap/importers/geojson"
 	"github.com/patrimap/patrimap/store"
-	"github.com/patrimap/patrimap/store/spatialite"
-	"github.com/patrimap/patrimap/store/storetest"
 )
 
 // uMap's own backups (testdata/umap) validate: nothing that breaks the import; the legacy one's numbers
@@ -139,33 +134,8 @@ func TestSimplify(t *testing.T) {
 // A snapshot of a GeoJSON import (no normalised columns) carries every column, a Table popup, both option
 // keys, and validates.
 func TestBuildFromGeoJSONImport(t *testing.T) {
-	ctx := context.Background()
-	st, err := spatialite.Open(ctx, filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	f, err := gj.Open("../testdata/rnn-isere.geojson", 0, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	src, _, _ := importers.DescribeFile("../testdata/rnn-isere.geojson")
-	if _, err := importers.Run(ctx, st, importers.Job{
-		Info:   store.DatasetInfo{ID: "rnn-isere", Title: "RNN", Producer: "INPN – MNHN/PatriNat", Theme: store.ThemeNatural, Licence: "Licence Ouverte 2.0", Source: src},
-		Source: f, Report: &importers.Report{Source: "rnn-isere.geojson", Format: "GeoJSON"},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	all := storetest.Datasets(t, st)
-	sn, _ := st.Snapshot(ctx)
-	defer sn.Close()
-	m := DatasetsMap("", []string{"rnn-*"})
-	ds, _, err := m.Resolve(all)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, rep, err := Build(ctx, sn, m, ds, Options{Now: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)})
+	fx := newIsereFixture(t)
+	b, rep, err := fx.build(t, `{"datasets":["rnn-*"]}`, Options{Now: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,17 +147,12 @@ func TestBuildFromGeoJSONImport(t *testing.T) {
 	if len(l.Features) != 15 || l.Properties.PopupTemplate != "Table" || l.Properties != l.UmapOptions || rep.Bytes != int64(len(data)) {
 		t.Errorf("layer %+v, %d features, report %+v (file %d bytes)", l.Properties, len(l.Features), rep, len(data))
 	}
-	if b.Properties.Name != "RNN" || !strings.Contains(b.Properties.Description, "2026-11-23") || b.Properties.Zoom < 7 {
+	if b.Properties.Name != "Réserves naturelles nationales" || !strings.Contains(b.Properties.Description, "2026-11-23") || b.Properties.Zoom < 7 {
 		t.Errorf("map properties %+v", b.Properties)
 	}
 	// Live needs the public address.
-	if _, _, err := Build(ctx, sn, m, ds, Options{Mode: Live}); err == nil || !strings.Contains(err.Error(), "--base-url") {
+	if _, _, err := fx.build(t, `{"datasets":["rnn-*"]}`, Options{Mode: Live}); err == nil || !strings.Contains(err.Error(), "--base-url") {
 		t.Errorf("live without base URL: %v", err)
-	}
-	// A large dataset hides below the zoom where a view would pass half the cap.
-	big := store.Dataset{FeatureCount: 45000, BBox: &orb.Bound{Min: orb.Point{-5, 42}, Max: orb.Point{8, 51}}}
-	if z := minZoomUnderCap(big, DefaultFeatureCap); z < 6 || z > 9 {
-		t.Errorf("45,000 monuments over France shown from zoom %d", z)
 	}
 }
 

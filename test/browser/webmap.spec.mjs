@@ -154,7 +154,7 @@ async function checkLabels(page, label) {
   check(`${label}: all ${n} controls have an accessible name`, n > 0 && bad.length === 0, bad.join(", "));
 }
 
-const TITLES = ["Réserves naturelles nationales (Isère)", "Arrêtés de protection de biotope", "Monuments historiques (Mérimée)"];
+const TITLES = ["Réserves naturelles nationales", "Arrêtés de protection de biotope", "Monuments historiques (Mérimée) (Isère)"];
 const page = watch(await context.newPage(), "map");
 
 await step("map page", async () => {
@@ -164,10 +164,10 @@ await step("map page", async () => {
   const panel = await page.locator("#layers").innerText();
   for (const t of TITLES) check(`the panel lists “${t}”`, panel.includes(t));
   const themes = await page.locator("#layers .theme h2").allInnerTexts();
-  check("layers are grouped by theme with counts", themes.some((t) => /Patrimoine naturel.*2 couches/.test(t)) &&
-    themes.some((t) => /Patrimoine culturel.*1 couche.*329 objets/.test(t)), themes.join(" | "));
-  await page.waitForFunction(() => /non localisés/.test(document.querySelector('[data-dataset="merimee"]').textContent), null, { timeout: 10000 });
-  check("the unplaced Mérimée rows are counted", /4 non localisés/.test(await page.locator('[data-dataset="merimee"]').innerText()));
+  check("layers are grouped by theme with counts", themes.some((t) => /Patrimoine naturel.*7 couches/.test(t)) &&
+    themes.some((t) => /Patrimoine culturel.*2 couches.*353 objets/.test(t)), themes.join(" | "));
+  await page.waitForFunction(() => /non localisés/.test(document.querySelector('[data-dataset="merimee-isere"]').textContent), null, { timeout: 10000 });
+  check("the unplaced Mérimée rows are counted", /4 non localisés/.test(await page.locator('[data-dataset="merimee-isere"]').innerText()));
   const ok = tileResponses.filter((r) => r.status === 200);
   check("the map reads patrimap's vector tiles", ok.length > 0, `${ok.length} tiles with content, ${tileResponses.length} requested`);
   const swatch = await page.evaluate(() => getComputedStyle(document.querySelector('[data-dataset="rnn-isere"] .swatch')).borderTopColor);
@@ -182,24 +182,64 @@ await step("map page", async () => {
   await checkLabels(page, "map page");
 });
 
+const canvas = page.locator("#map canvas.maplibregl-canvas");
+
+// The attribution, as MapLibre's own control shows it (compact): the demo's nine layers come from three
+// producers under one licence, so three lines, not nine; shown small when the map opens, folded into its button
+// at the first move, unfolded by the button.
+await step("the attribution: one line per producer and licence, compact", async () => {
+  const attrib = page.locator(".maplibregl-ctrl-attrib");
+  const entries = async () => (await page.locator(".maplibregl-ctrl-attrib-inner").innerText()).split("|").map((e) => e.trim()).filter(Boolean);
+  const shown = await page.evaluate(() => window.patrimap.state.datasets.filter((d) => d.visible).map((d) => d.producer + " / " + (d.licence || "")));
+  const groups = new Set(shown);
+  const lines = await entries();
+  check(`the demo's ${shown.length} layers make ${lines.length} attribution lines, one per producer and licence (${groups.size})`,
+    shown.length === 9 && lines.length === groups.size && groups.size === 3, lines.join(" | "));
+  check("each line names its licence", lines.every((l) => /– Licence Ouverte 2\.0$/.test(l)), lines.join(" | "));
+  check("the INPN is credited once, with its full name", lines.filter((l) => l.includes("INPN")).length === 1 &&
+    lines.some((l) => l.startsWith("Source : INPN – MNHN/PatriNat (OFB-MNHN-CNRS-IRD) – ")), lines.join(" | "));
+  const map = await canvas.boundingBox();
+  let box = await attrib.boundingBox();
+  const share = (box.width * box.height) / (map.width * map.height);
+  check("at opening it covers little of the map (nine lines took 16 % of it before they were grouped)", share < 0.06 && box.height / map.height < 0.08,
+    `${Math.round(box.width)}×${Math.round(box.height)} px on a ${Math.round(map.width)}×${Math.round(map.height)} px map: ${(share * 100).toFixed(1)} % of its area, ${(box.height / map.height * 100).toFixed(1)} % of its height`);
+  await shot(page, "01b-attribution-at-opening", page.locator(".maplibregl-ctrl-bottom-right"));
+  check("it is MapLibre's compact attribution", await attrib.evaluate((e) => e.classList.contains("maplibregl-compact")));
+  // A drag, as a user pans: MapLibre folds it.
+  await page.mouse.move(map.x + map.width / 2, map.y + map.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(map.x + map.width / 2 - 60, map.y + map.height / 2 - 30, { steps: 5 });
+  await page.mouse.up();
+  await page.waitForFunction(() => !document.querySelector(".maplibregl-ctrl-attrib").classList.contains("maplibregl-compact-show"), null, { timeout: 5000 });
+  box = await attrib.boundingBox();
+  check("the first move folds it into its button", box.height <= 32 && box.width <= 40, `${Math.round(box.width)}×${Math.round(box.height)} px`);
+  await shot(page, "01c-attribution-folded", page.locator(".maplibregl-ctrl-bottom-right"));
+  const button = page.locator(".maplibregl-ctrl-attrib-button");
+  check("its button is named in French", (await button.getAttribute("aria-label")) === "Afficher ou masquer les sources");
+  await button.click();
+  await page.waitForFunction(() => document.querySelector(".maplibregl-ctrl-attrib").classList.contains("maplibregl-compact-show"), null, { timeout: 5000 });
+  box = await attrib.boundingBox();
+  check("its button unfolds it again, with the same lines", box.height > 10 && (await entries()).join("|") === lines.join("|"), (await entries()).join(" | "));
+  await idle(page);
+});
+
 function hexToRGB(h) {
   const n = parseInt(h.slice(1), 16);
   return `rgb(${n >> 16},${(n >> 8) & 255},${n & 255})`;
 }
 
-const canvas = page.locator("#map canvas.maplibregl-canvas");
 await step("toggling a layer changes the rendered pixels", async () => {
   const before = await shot(page, "02-all-layers", canvas);
-  await page.focus("#layer-merimee");
+  await page.focus("#layer-merimee-isere");
   await page.keyboard.press("Space"); // keyboard, as a keyboard user would
-  check("the checkbox is unchecked by the keyboard", !(await page.locator("#layer-merimee").isChecked()));
+  check("the checkbox is unchecked by the keyboard", !(await page.locator("#layer-merimee-isere").isChecked()));
   await idle(page);
   const without = await shot(page, "03-without-merimee", canvas);
   const d1 = await diff(before, without);
   check("hiding Mérimée changes the rendered pixels", d1 > 0.001, `${(d1 * 100).toFixed(2)} % of the pixels changed`);
   await page.waitForFunction(() => /layers=[^&]*/.test(location.hash) && !/merimee/.test(location.hash.match(/layers=[^&]*/)[0]), null, { timeout: 5000 });
   check("the URL (permalink) drops the hidden layer", true, await page.evaluate(() => location.hash));
-  await page.locator("#layer-merimee").check();
+  await page.locator("#layer-merimee-isere").check();
   await idle(page);
   const again = await shot(page, "04-merimee-again", canvas);
   const d2 = await diff(before, again);
@@ -211,10 +251,10 @@ await step("clicking a feature opens its popup", async () => {
     const m = window.patrimap.map;
     const c = m.getCanvas();
     const w = c.clientWidth, h = c.clientHeight;
-    for (const f of m.queryRenderedFeatures({ layers: ["merimee:point"] })) {
+    for (const f of m.queryRenderedFeatures({ layers: ["merimee-isere:point"] })) {
       const p = m.project(f.geometry.coordinates);
       if (p.x < 80 || p.y < 80 || p.x > w - 80 || p.y > h - 80) continue;
-      const here = m.queryRenderedFeatures([[p.x - 4, p.y - 4], [p.x + 4, p.y + 4]], { layers: ["merimee:point"] });
+      const here = m.queryRenderedFeatures([[p.x - 4, p.y - 4], [p.x + 4, p.y + 4]], { layers: ["merimee-isere:point"] });
       if (here.length === 1 && f.properties.name) return { x: p.x, y: p.y, name: f.properties.name };
     }
     return null;
@@ -326,14 +366,14 @@ await step("PNG export at print resolution", async () => {
 
 await step("dataset sheet", async () => {
   const sheet = watch(await context.newPage(), "sheet");
-  await sheet.goto(BASE + "/datasets/merimee");
+  await sheet.goto(BASE + "/datasets/merimee-isere");
   await ready(sheet);
   const text = await sheet.locator("main").innerText();
   check("the sheet shows title, producer and licence", text.includes("Monuments historiques (Mérimée)") && text.includes("Ministère de la Culture") && text.includes("Licence Ouverte 2.0"));
   check("the sheet lists the fields with their types", /insee_codes\s+json/.test(text));
   check("the sheet shows the import report", /329\s+lus/.test(text) && /4\s+sans position/.test(text), text.match(/\d+ lus.*$/m)?.[0]);
   const links = await sheet.locator(".downloads a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
-  check("the sheet offers the downloads", ["/datasets/merimee.geojson", "/datasets/merimee.csv", "/umap/datasets/merimee.umap"].every((h) => links.includes(h)), links.join(" "));
+  check("the sheet offers the downloads", ["/datasets/merimee-isere.geojson", "/datasets/merimee-isere.csv", "/umap/datasets/merimee-isere.umap"].every((h) => links.includes(h)), links.join(" "));
   const n = await sheet.evaluate(() => window.patrimap.map.queryRenderedFeatures().length);
   check("the sheet's small map shows the dataset", n > 0, `${n} features`);
   await shot(sheet, "10-dataset-sheet");
@@ -348,6 +388,9 @@ await step("English", async () => {
   const themes = await en.locator("#layers .theme h2").allInnerTexts();
   check("?lang=en shows the map in English", themes.some((t) => t.startsWith("Natural heritage")) && (await en.evaluate(() => document.documentElement.lang)) === "en", themes.join(" | "));
   check("the language toggle leads back to French", (await en.locator("#lang-switch").innerText()) === "Français");
+  const lines = (await en.locator(".maplibregl-ctrl-attrib-inner").innerText()).split("|").map((e) => e.trim()).filter(Boolean);
+  check("the attribution reads in English, one line per producer and licence", lines.length === 3 && lines.every((l) => l.startsWith("Source: ")) &&
+    (await en.locator(".maplibregl-ctrl-attrib-button").getAttribute("aria-label")) === "Show or hide the sources", lines.join(" | "));
   await checkLabels(en, "map page in English");
   await en.close();
 });
@@ -360,9 +403,9 @@ await step("phone", async () => {
   check("on a phone the panel starts hidden", !(await phone.locator("#layers").isVisible()));
   await shot(phone, "11-phone-map");
   await phone.click("#panel-toggle");
-  await phone.locator("#layer-merimee").waitFor({ state: "visible" });
+  await phone.locator("#layer-merimee-isere").waitFor({ state: "visible" });
   await phone.waitForTimeout(400); // the panel slides in (0.2 s)
-  check("the “Couches” button opens the panel", await phone.locator("#layer-merimee").isVisible());
+  check("the “Couches” button opens the panel", await phone.locator("#layer-merimee-isere").isVisible());
   await shot(phone, "12-phone-panel");
   await checkLabels(phone, "phone");
   await phone.close();
