@@ -13,7 +13,7 @@ STATICCHECK_VERSION ?= v0.8.2
 
 # Debian packages: what running patrimap needs, and what its tests check it with.
 RUN_DEBS  := libsqlite3-mod-spatialite gcc libc6-dev zlib1g-dev
-TEST_DEBS := $(RUN_DEBS) gdal-bin spatialite-bin time chromium
+TEST_DEBS := $(RUN_DEBS) gdal-bin spatialite-bin time chromium poppler-utils
 
 .PHONY: help demo build test lint bench deps test-deps node-deps go-toolchain clean
 

@@ -7,6 +7,7 @@ require (
 	github.com/mattn/go-sqlite3 v1.14.53
 	github.com/paulmach/orb v0.14.0
 	github.com/paulmach/osm v0.8.0
+	github.com/peterstace/simplefeatures v0.50.0
 	golang.org/x/text v0.40.0
 	google.golang.org/protobuf v1.27.1
 )

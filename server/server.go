@@ -66,6 +66,7 @@ func New(st *store.Store, log *slog.Logger, static fs.FS) *Server {
 	s.routesUMap(get)
 	s.routesWebMap(get)
 	s.routesTiles(get)
+	s.routesDossier(get)
 	get("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServer(http.FS(static)))))
 	return s
 }

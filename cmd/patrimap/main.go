@@ -76,6 +76,7 @@ func commands() []command {
 		{"export", "export datasets for other tools (umap: a uMap full map backup)", runExport},
 		{"check", "cross-check datasets (merimee-osm: Mérimée against OSM's ref:mhs)", runCheck},
 		{"tiles", "export vector tiles of datasets to an MBTiles file (tiles export)", runTiles},
+		{"dossier", "a territory's heritage dossier as a PDF or HTML file (dossier --territory SPEC --out FILE.pdf)", runDossier},
 		{"serve", "serve the datasets over HTTP with the web map", runServe},
 		{"version", "print the version", func(_ context.Context, e *env, _ []string) error {
 			fmt.Fprintln(e.stdout, "patrimap", version)

@@ -2,19 +2,12 @@ package main
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/patrimap/patrimap/server"
-	"github.com/patrimap/patrimap/static"
-	"github.com/patrimap/patrimap/store"
 )
 
 // The web map as a heritage officer uses it: Debian's chromium, driven by playwright-core from
@@ -52,24 +45,8 @@ func TestWebMapInChromium(t *testing.T) {
 			t.Fatalf("%v: %v\n%s", args, err, out)
 		}
 	}
-	st, err := store.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	srv := httptest.NewServer(server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), static.Files).Handler())
-	defer srv.Close()
-
-	shots := os.Getenv("PATRIMAP_SCREENSHOTS")
-	if shots == "" {
-		shots = filepath.Join(t.TempDir(), "screenshots")
-		t.Logf("screenshots in %s (removed after the test: set PATRIMAP_SCREENSHOTS=/some/dir to keep them)", shots)
-	} else {
-		if shots, err = filepath.Abs(shots); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("screenshots in %s", shots)
-	}
+	srv := serveDB(t, db)
+	shots := screenshotsDir(t)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
