@@ -176,6 +176,20 @@ for (const spec of SPECS) {
 
 check("nothing fetched off the server", blocked.length === 0, blocked.slice(0, 5).join(" "));
 
+// The web map links to the dossier of the territory in view (its base map, off the server, is blocked).
+{
+  const page = await context.newPage();
+  await page.goto(`${BASE}/#map=10.5/45.19/5.72`);
+  await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 60000 });
+  const href = await page.getAttribute("#dossier-link", "href");
+  check("web map: the dossier link follows the view", /\/territories\/at\?lon=5\.72\d*&lat=45\.19\d*&zoom=10\.5/.test(href), href);
+  await page.click("#dossier-link");
+  await page.waitForFunction(() => window.dossierReady, null, { timeout: 60000 });
+  const title = await page.textContent("h1");
+  check("web map: its link opens Grenoble-Alpes-Métropole's dossier", page.url().endsWith("/territories/epci:200040715") && /Grenoble/.test(title), page.url() + " " + title);
+  await page.close();
+}
+
 fs.writeFileSync(FIGURES, JSON.stringify(figures, null, 1));
 await context.close();
 fs.rmSync(profile, { recursive: true, force: true });
