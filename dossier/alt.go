@@ -73,10 +73,10 @@ func (d *Dossier) textAlternative(l, id string) string {
 				if !fr {
 					sep = ": "
 				}
-				items = append(items, fmt.Sprintf("%s%s%s ha (%s)", inv.Title, sep, hectares(l, *inv.AreaHa), percent(l, deref(inv.Share))))
+				items = append(items, fmt.Sprintf("%s%s%s\u00a0ha (%s)", inv.Title, sep, hectares(l, *inv.AreaHa), percent(l, deref(inv.Share))))
 			}
 		}
-		w("%s. Couvert par au moins un zonage : %s ha (%s).", "%s. Covered by at least one: %s ha (%s).",
+		w("%s. Couvert par au moins un zonage : %s\u00a0ha (%s).", "%s. Covered by at least one: %s\u00a0ha (%s).",
 			list(items), hectares(l, d.Natural.UnionHa), percent(l, d.Natural.UnionShare))
 	case ChartNaturalByCommune:
 		n := d.Natural
@@ -86,7 +86,7 @@ func (d *Dossier) textAlternative(l, id string) string {
 			k, number(l, int64(len(n.PerCommune))))
 		lead(min(5, k), func(i int) string {
 			c := n.PerCommune[i]
-			return fmt.Sprintf("%s %s (%s ha)", c.Name, percent(l, c.Share), hectares(l, c.CoveredHa))
+			return fmt.Sprintf("%s %s (%s\u00a0ha)", c.Name, percent(l, c.Share), hectares(l, c.CoveredHa))
 		})
 	}
 	return b.String()
