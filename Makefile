@@ -75,7 +75,11 @@ demo: build
 	@# The Ministère de la Culture's monuments historiques and musées de France of Isère.
 	$(BIN) import culture --list merimee --file testdata/culture/merimee-isere-camlebrun.csv --db $(DEMO_DB) --territory dep:38
 	$(BIN) import culture --list musees --file testdata/culture/musees-victorianed-extract.csv --db $(DEMO_DB) --territory dep:38
+	@# The former list of museums, for their opening hours, and the contours of Isère's communes, for the dossiers' areas and maps.
+	$(BIN) import culture --list musees --file testdata/culture/musees-horaires-isere-puy-de-dome.json --db $(DEMO_DB) --territory dep:38 --dataset musees-horaires-isere
+	$(BIN) dossier --contours testdata/territory/contours/communes-38-isere.geojson.gz --db $(DEMO_DB)
 	$(BIN) datasets --db $(DEMO_DB)
+	@echo "territory dossiers: http://localhost$(ADDR)/territories (e.g. /territories/epci:200040715)"
 	@echo "serving on http://localhost$(ADDR) (Ctrl-C to stop)"
 	$(BIN) serve --db $(DEMO_DB) --addr $(ADDR)
 
