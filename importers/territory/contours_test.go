@@ -166,3 +166,37 @@ func TestReadContoursErrors(t *testing.T) {
 		t.Errorf("unknown %v, communes %d; want 38293 reported and 06088 (Nice) kept", f.Unknown, len(f.Communes))
 	}
 }
+
+func FuzzParseContours(f *testing.F) {
+	square := `{"type":"Polygon","coordinates":[[[5.7,45.1],[5.8,45.1],[5.8,45.2],[5.7,45.1]]]}`
+	for _, s := range []string{
+		`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"38185","nom":"Grenoble"},"geometry":` + square + `}]}`,
+		`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"INSEE_COM":6088},"geometry":{"type":"MultiPolygon","coordinates":[[[[7.2,43.7],[7.3,43.7],[7.3,43.8],[7.2,43.7]]]]}}]}`,
+		`{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:2154"}},"features":[]}`,
+		`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"38293"},"geometry":` + square + `}]}`,
+		`{"type":"Feature"}`, `[]`, `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"2A004"},"geometry":null}]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	ref, err := LoadReference()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := parseContours(data, ref)
+		if err != nil {
+			return
+		}
+		if len(c.Communes) == 0 {
+			t.Fatal("no error and no commune")
+		}
+		for code, mp := range c.Communes {
+			if _, ok := ref.Commune(code); !ok || len(mp) == 0 {
+				t.Fatalf("commune %q kept with %d polygons", code, len(mp))
+			}
+			if err := checkPolygons(mp); err != nil {
+				t.Fatalf("commune %s: %v", code, err)
+			}
+		}
+	})
+}
