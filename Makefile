@@ -84,8 +84,9 @@ demo: build
 	$(BIN) serve --db $(DEMO_DB) --addr $(ADDR)
 
 ## test: lint, then every test (the GDAL cross-checks need gdal-bin: test-deps installs it).
+## The browser tests (web map, dossier) take minutes on a busy machine: more than go test's 10 minutes per package.
 test: test-deps lint
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 30m ./...
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

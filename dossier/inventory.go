@@ -131,8 +131,8 @@ func (b *builder) count(ctx context.Context, st Store, ds []store.Dataset) error
 
 // place says whether a row is in the territory, and in which commune: by its commune codes (the first of the
 // territory's), else, for a row without a current commune code (none, or only codes of communes merged since),
-// by its département (a dossier of a département, as the importer does) or by its position in a commune's
-// contour. commune is "" when the row is in the territory without a known commune.
+// by its position in a commune's contour, or by its département (a dossier of a département, as the importer
+// does). commune is "" when the row is in the territory without a known commune.
 func (b *builder) place(r *row) (commune string, in bool) {
 	current := false
 	for _, c := range r.codes {
@@ -155,16 +155,16 @@ func (b *builder) place(r *row) (commune string, in bool) {
 	if current {
 		return "", false
 	}
+	if pt, ok := r.geom.(orb.Point); ok && b.contour != nil {
+		if code := b.communeAt(pt); code != "" {
+			return code, true
+		}
+	}
 	if b.t.Spec.Kind == territory.KindDep && r.dep != "" {
 		for _, dep := range b.t.Spec.Codes {
 			if dep == r.dep {
 				return "", true
 			}
-		}
-	}
-	if pt, ok := r.geom.(orb.Point); ok && b.contour != nil {
-		if code := b.communeAt(pt); code != "" {
-			return code, true
 		}
 	}
 	return "", false

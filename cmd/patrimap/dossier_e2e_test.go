@@ -51,7 +51,7 @@ func dossierDB(t *testing.T) string {
 // The dossier as a heritage officer reads it, in Debian's chromium: its charts drawn in SVG with a text
 // alternative and a CSV each, its maps drawn, no console error, screenshots saved; and every figure on the page
 // equal to what this test computes itself with SQL on the store (SpatiaLite's GEOS for the areas, which the
-// dossier computes in Go).
+// dossier computes in Go). Then the dossier of Isère as a PDF (checkPDF).
 func TestDossierInChromium(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -105,6 +105,8 @@ func TestDossierInChromium(t *testing.T) {
 	for _, spec := range specs {
 		compareFigures(t, spec, got[spec], want[spec])
 	}
+	// The same store, printed: one import for both (the package's tests share ten minutes).
+	t.Run("pdf", func(t *testing.T) { checkPDF(t, db, want["dep:38"]) })
 }
 
 // compareFigures checks each figure of the page against SQL, and that the page shows every figure SQL finds.
@@ -360,19 +362,15 @@ func spatialite(t *testing.T, db, sql string) [][]string {
 	return rows
 }
 
-// `patrimap dossier --territory dep:38 --out d.pdf`: a PDF of several pages that names each inventory with its
-// count, read back with pdftotext; without Chromium, a message and the HTML.
-func TestDossierPDF(t *testing.T) {
+// checkPDF: `patrimap dossier --territory dep:38 --out d.pdf` is a PDF of several pages that names each
+// inventory with its count (sql: the figures SQL finds), read back with pdftotext; without Chromium, a message and
+// the HTML.
+func checkPDF(t *testing.T, db string, sql map[string]float64) {
 	for _, tool := range []string{"pdftotext", "pdfinfo"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s not found: install poppler-utils (make test-deps does)", tool)
 		}
 	}
-	if _, err := os.Stat("/usr/bin/chromium"); err != nil && os.Getenv("CHROMIUM") == "" {
-		t.Fatal("chromium not found at /usr/bin/chromium: apt-get install chromium, or set CHROMIUM to a Chromium binary")
-	}
-	db := dossierDB(t)
-	sql := sqlFigures(t, db, "dep:38")
 	dir := t.TempDir()
 	pdf := filepath.Join(dir, "d.pdf")
 	out, err := patrimap(t, "dossier", "--territory", "dep:38", "--out", pdf, "--offline", "--db", db)
