@@ -13,7 +13,7 @@ STATICCHECK_VERSION ?= v0.8.2
 
 # Debian packages: what running patrimap needs, and what its tests check it with.
 RUN_DEBS  := libsqlite3-mod-spatialite libproj-dev libgeos-dev gcc libc6-dev zlib1g-dev
-TEST_DEBS := $(RUN_DEBS) gdal-bin python3-gdal spatialite-bin time chromium
+TEST_DEBS := $(RUN_DEBS) gdal-bin python3-gdal spatialite-bin time chromium poppler-utils
 
 .PHONY: help demo build test lint bench deps test-deps node-deps go-toolchain clean
 
@@ -75,13 +75,18 @@ demo: build
 	@# The Ministère de la Culture's monuments historiques and musées de France of Isère.
 	$(BIN) import culture --list merimee --file testdata/culture/merimee-isere-camlebrun.csv --db $(DEMO_DB) --territory dep:38
 	$(BIN) import culture --list musees --file testdata/culture/musees-victorianed-extract.csv --db $(DEMO_DB) --territory dep:38
+	@# The former list of museums, for their opening hours, and the contours of Isère's communes, for the dossiers' areas and maps.
+	$(BIN) import culture --list musees --file testdata/culture/musees-horaires-isere-puy-de-dome.json --db $(DEMO_DB) --territory dep:38 --dataset musees-horaires-isere
+	$(BIN) dossier --contours testdata/territory/contours/communes-38-isere.geojson.gz --db $(DEMO_DB)
 	$(BIN) datasets --db $(DEMO_DB)
+	@echo "territory dossiers: http://localhost$(ADDR)/territories (e.g. /territories/epci:200040715)"
 	@echo "serving on http://localhost$(ADDR) (Ctrl-C to stop)"
 	$(BIN) serve --db $(DEMO_DB) --addr $(ADDR) --base-url http://localhost$(ADDR)
 
 ## test: lint, then every test (the GDAL cross-checks need gdal-bin: test-deps installs it).
+## The browser tests (web map, dossier) take minutes on a busy machine: more than go test's 10 minutes per package.
 test: test-deps lint
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 30m ./...
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -9,6 +9,7 @@ require (
 	github.com/paulmach/osm v0.8.0
 	github.com/twpayne/go-geos v0.20.1
 	github.com/twpayne/go-proj/v11 v11.1.0
+	github.com/peterstace/simplefeatures v0.50.0
 	golang.org/x/text v0.40.0
 	google.golang.org/protobuf v1.27.1
 )

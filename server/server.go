@@ -94,6 +94,7 @@ func New(st Catalog, log *slog.Logger, static fs.FS, opts ...Option) *Server {
 	s.routesWebMap(get)
 	s.routesTiles(get)
 	s.routesCatalogue(get)
+	s.routesDossier(get)
 	get("/static/*", echo.WrapHandler(http.StripPrefix("/static/", http.FileServer(http.FS(static)))))
 	return s
 }

@@ -351,6 +351,7 @@ var sheetTemplate = template.Must(template.New("sheet").Funcs(template.FuncMap{
 {{else}}<p>{{.T.noReport}}</p>{{end}}
 </main>
 <script src="/static/vendor/maplibre-gl.js"></script>
+<script src="/static/layerstyle.js"></script>
 <script src="/static/app.js"></script>
 </body></html>`))
 

@@ -48,6 +48,7 @@
       mapLabel: "Carte des couches du patrimoine", embedTitle: "Carte patrimap", umapTitle: "Cartes uMap à importer",
       umapMap: function (name, n) { return name + " (" + n + (n > 1 ? " couches)" : " couche)"); },
       credit: function (who, licence) { return "Source : " + who + (licence ? " – " + licence : ""); },
+      dossier: "Dossier du territoire",
     },
     en: {
       skipToPanel: "Skip to the layers", home: "patrimap, home", tagline: "Natural and cultural heritage",
@@ -80,6 +81,7 @@
       mapLabel: "Map of the heritage layers", embedTitle: "patrimap map", umapTitle: "uMap maps to import",
       umapMap: function (name, n) { return name + " (" + n + (n > 1 ? " layers)" : " layer)"); },
       credit: function (who, licence) { return "Source: " + who + (licence ? " – " + licence : ""); },
+      dossier: "Territory dossier",
     },
   };
   var T = TEXT[LANG];
@@ -125,25 +127,11 @@
   };
   var BACKGROUND = "#eef1ec";
 
-  // ---- colours: one per dataset, the same on every page (by theme, then by id within the theme) ----------------
-  var PALETTES = {
-    natural: ["#2e7d32", "#00897b", "#689f38", "#1b5e20", "#26a69a", "#827717"],
-    cultural: ["#c62828", "#6a1b9a", "#e65100", "#ad1457", "#795548", "#4527a0"],
-    osm: ["#1565c0", "#0277bd", "#283593", "#00838f"],
-    other: ["#5d4037", "#546e7a", "#9e9d24", "#37474f"],
-  };
-  var THEMES = ["natural", "cultural", "osm", "other"];
-  function themeOf(d) { return PALETTES[d.theme] ? d.theme : "other"; }
-  function assignColours(ds) {
-    THEMES.forEach(function (th) {
-      ds.filter(function (d) { return themeOf(d) === th; })
-        .map(function (d) { return d.id; }).sort()
-        .forEach(function (id, i) {
-          var d = ds.find(function (x) { return x.id === id; });
-          d.colour = PALETTES[th][i % PALETTES[th].length];
-        });
-    });
-  }
+  // ---- colours: one per dataset, the same on every page (static/layerstyle.js, shared with the dossier) ----------
+  var LAYER_STYLE = window.patrimapLayerStyle;
+  var THEMES = LAYER_STYLE.THEMES;
+  var themeOf = LAYER_STYLE.themeOf;
+  var assignColours = LAYER_STYLE.assignColours;
 
   // ---- state: what the URL says (?lang in the query, the map in the hash) ----------------------------------------
   var hash = new URLSearchParams(location.hash.replace(/^#/, ""));
@@ -282,17 +270,7 @@
   function escapeHTML(s) {
     return String(s).replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; });
   }
-  function paintFor(d) {
-    var o = d.opacity;
-    return {
-      fill: { "fill-color": d.colour, "fill-opacity": 0.35 * o },
-      line: { "line-color": d.colour, "line-width": ["interpolate", ["linear"], ["zoom"], 5, 1, 12, 2], "line-opacity": o },
-      point: {
-        "circle-color": d.colour, "circle-opacity": o, "circle-stroke-color": "#ffffff", "circle-stroke-opacity": o,
-        "circle-stroke-width": 1, "circle-radius": ["interpolate", ["linear"], ["zoom"], 5, 3, 10, 5, 15, 8],
-      },
-    };
-  }
+  function paintFor(d) { return LAYER_STYLE.paint(d.colour, d.opacity); }
   function addDatasetLayers(d) {
     map.addSource("ds:" + d.id, sourceFor(d));
     var p = paintFor(d);
@@ -751,6 +729,14 @@
     }).catch(function (err) { setStatus("map-status", T.exportFailed + err.message); throw err; });
   }
 
+  // ---- the dossier of the territory in view: /territories/at finds it from the map's centre and zoom ------------
+  function updateDossierLink() {
+    var a = document.getElementById("dossier-link");
+    if (!a || !map) return;
+    var c = map.getCenter();
+    a.href = "/territories/at?lon=" + c.lng.toFixed(5) + "&lat=" + c.lat.toFixed(5) + "&zoom=" + map.getZoom().toFixed(1) + (LANG === "en" ? "&lang=en" : "");
+  }
+
   // ---- start -------------------------------------------------------------------------------------------------
   var readyResolve;
   var ready = new Promise(function (r) { readyResolve = r; });
@@ -823,6 +809,8 @@
           document.getElementById("png-button").addEventListener("click", function () { exportPNG().catch(function () {}); });
           map.on("moveend", writeURL);
           writeURL();
+          map.on("moveend", updateDossierLink);
+          updateDossierLink();
         }
         if (MODE === "embed") {
           renderLegend();

@@ -101,6 +101,7 @@ func (e *env) commands() []command {
 		{"tiles", "export vector tiles of datasets to an MBTiles file (tiles export)", runTiles},
 		{"describe", "show or complete a dataset's descriptive sheet (fiche descriptive) and what is missing for publication", runDescribe},
 		{"validate", "validate a dataset against its Table Schema or a published one (schema.data.gouv.fr)", runValidate},
+		{"dossier", "a territory's heritage dossier as a PDF or HTML file (dossier --territory SPEC --out FILE.pdf)", runDossier},
 		{"serve", "serve the datasets over HTTP with the web map", runServe},
 		{"version", "print the version", func(_ context.Context, e *env, _ []string) error {
 			fmt.Fprintln(e.stdout, "patrimap", version)

@@ -174,8 +174,9 @@ async function openPopup(page, layerName, file) {
     return true;
   }, layerName);
   if (!ok) return null;
+  // A loaded machine can take tens of seconds to draw a big snapshot: the waits are generous, never the checks.
   const popup = page.locator(".leaflet-popup-content");
-  await popup.waitFor({ timeout: 10000 });
+  await popup.waitFor({ timeout: 60000 });
   await page.waitForTimeout(500);
   await page.screenshot({ path: path.join(OUT, file) });
   return popup.innerText();
@@ -219,7 +220,7 @@ for (const [i, c] of CASES.entries()) {
     console.log(`info ${label}: popups as uMap renders them: ${Object.entries(samples).slice(0, 3).map(([k, v]) => k + " → " + v).join(" || ")}`);
     // The caption (uMap's "À propos" panel): the map's description counts what each layer holds, in French.
     await page.evaluate(() => { U.MAP.openCaption(); });
-    await page.locator(".panel.on .umap-caption, .panel .umap-caption").first().waitFor({ timeout: 10000 });
+    await page.locator(".panel.on .umap-caption, .panel .umap-caption").first().waitFor({ timeout: 60000 });
     const caption = await page.locator(".panel .umap-caption").first().innerText();
     const miscount = c.layers.filter((l) => !caption.includes(`${l.name} (${l.features} objet`));
     check(`${label}: the caption counts what each layer holds`, miscount.length === 0, miscount.map((l) => `${l.name}: ${l.features}`).join(", ") || caption.split("\n").filter((l) => /objets ;/.test(l)).join(" "));

@@ -1,0 +1,206 @@
+// Package dossier makes a territory's heritage dossier: the figures computed from the store for an EPCI, a
+// département or communes (inventory rows counted by commune code, natural areas by intersection with the
+// communes' contours, overlaps counted once), and their page, JSON and CSV renderings.
+//
+// It reads the store only through a snapshot's Datasets and Features (the Store interface) and the communes'
+// contours through Contours; it writes nothing, and serves nothing: server/dossier.go and `patrimap dossier`
+// do.
+package dossier
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/simplify"
+
+	"github.com/patrimap/patrimap/importers/territory"
+	"github.com/patrimap/patrimap/store"
+)
+
+// Store is what a dossier reads of the store: a consistent snapshot's catalogue and features
+// (*store.Snapshot).
+type Store interface {
+	Datasets(ctx context.Context) ([]store.Dataset, error)
+	Features(ctx context.Context, d store.Dataset, q store.Query, each func(*store.Feature) error) error
+}
+
+// Contours gives the contours of communes (territory.CommuneContours): those known, by INSEE code. An error
+// returned with contours is a failure to find the others (offline geo API), which the dossier reports; an error
+// without contours is a failure to read.
+type Contours interface {
+	Communes(ctx context.Context, codes []string) (map[string]orb.MultiPolygon, error)
+}
+
+// Build computes the dossier of a territory made by territory.Reference.Communes. contours may be nil: then
+// no area, no placing by position, and the dossier says so.
+func Build(ctx context.Context, st Store, contours Contours, t *territory.Territory, ref *territory.Reference) (*Dossier, error) {
+	if t == nil || len(t.Communes) == 0 {
+		return nil, errors.New("dossier: no territory (want epci:SIREN, dep:CODE or commune:INSEE)")
+	}
+	b := &builder{ref: ref, t: t, d: &Dossier{GeneratedAt: time.Now().UTC()}}
+	b.d.Territory = Territory{Spec: t.Spec.String(), Kind: t.Spec.Kind, Name: t.Name}
+	b.member = map[string]bool{}
+	for _, c := range t.Communes {
+		b.member[c.Code] = true
+		b.codes = append(b.codes, c.Code)
+	}
+	if err := b.contours(ctx, contours); err != nil {
+		return nil, err
+	}
+	ds, err := st.Datasets(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("dossier: %w", err)
+	}
+	if err := b.count(ctx, st, ds); err != nil {
+		return nil, err
+	}
+	b.charts()
+	return b.d, nil
+}
+
+// builder holds what the parts of a dossier share while it is computed.
+type builder struct {
+	ref      *territory.Reference
+	t        *territory.Territory
+	d        *Dossier
+	member   map[string]bool
+	codes    []string                     // the communes' codes, in the order of the territory
+	contour  map[string]orb.MultiPolygon  // the communes' contours, when all are known
+	bounds   map[string]orb.Bound         // and their extents
+	areaHa   map[string]float64           // and their areas
+	bbox     *orb.Bound                   // the territory's extent, when the contours are known
+	monument map[string]*CommuneMonuments // per commune, while counting
+	byCode   map[string]territory.Commune // the territory's communes
+}
+
+// contours reads the communes' contours and the areas measured from them.
+func (b *builder) contours(ctx context.Context, c Contours) error {
+	b.byCode = map[string]territory.Commune{}
+	for _, cm := range b.t.Communes {
+		b.byCode[cm.Code] = cm
+		b.d.Territory.Communes = append(b.d.Territory.Communes, CommuneRef{Code: cm.Code, Name: cm.Name})
+	}
+	if c == nil {
+		b.d.Territory.ContoursMissing = slices.Clone(b.codes)
+		b.note("contours-missing", fmt.Sprintf("%d", len(b.codes)))
+		return nil
+	}
+	found, err := c.Communes(ctx, b.codes)
+	if err != nil && found == nil {
+		return fmt.Errorf("dossier: contours: %w", err)
+	}
+	if err != nil {
+		b.note("geo-api", err.Error())
+	}
+	for _, code := range b.codes {
+		if _, ok := found[code]; !ok {
+			b.d.Territory.ContoursMissing = append(b.d.Territory.ContoursMissing, code)
+		}
+	}
+	if len(b.d.Territory.ContoursMissing) > 0 {
+		b.note("contours-missing", fmt.Sprintf("%d", len(b.d.Territory.ContoursMissing)))
+		return nil
+	}
+	b.contour, b.bounds, b.areaHa = found, map[string]orb.Bound{}, map[string]float64{}
+	p := newLAEA()
+	var total float64
+	var all orb.Bound
+	for i, code := range b.codes {
+		mp := found[code]
+		bd := mp.Bound()
+		b.bounds[code] = bd
+		if i == 0 {
+			all = bd
+		} else {
+			all = all.Union(bd)
+		}
+		a := projectedArea(p, mp) / 1e4
+		b.areaHa[code] = a
+		total += a
+		b.d.Territory.Communes[i].AreaHa = ptr(round2(a))
+	}
+	b.bbox = &all
+	b.d.Territory.AreaHa = ptr(round2(total))
+	b.d.Territory.BBox = &[4]float64{all.Min[0], all.Min[1], all.Max[0], all.Max[1]}
+	out, err := outline(b.codes, found)
+	if err != nil {
+		b.note("outline", err.Error())
+		return nil
+	}
+	// About 30 m: the outline of a département on an A4 page, without the weight of every vertex.
+	out = simplify.DouglasPeucker(0.0003).Simplify(out)
+	gj, err := geojson.NewGeometry(out).MarshalJSON()
+	if err != nil {
+		return fmt.Errorf("dossier: outline: %w", err)
+	}
+	b.d.Territory.Outline = gj
+	return nil
+}
+
+// projectedArea is the area of polygons in EPSG:3035 (m²): holes subtracted, rings in any orientation.
+func projectedArea(p laea, mp orb.MultiPolygon) float64 {
+	var a float64
+	for _, poly := range mp {
+		for i, r := range poly {
+			var s float64
+			for j := 0; j+1 < len(r); j++ {
+				p1, p2 := p.forward(r[j]), p.forward(r[j+1])
+				s += p1[0]*p2[1] - p2[0]*p1[1]
+			}
+			s = abs(s) / 2
+			if i == 0 {
+				a += s
+			} else {
+				a -= s
+			}
+		}
+	}
+	return a
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// round2 keeps two decimals: hundredths of hectares are square metres enough for any page.
+func round2(x float64) float64 {
+	if x < 0 {
+		return -round2(-x)
+	}
+	return float64(int64(x*100+0.5)) / 100
+}
+
+func (b *builder) note(code, detail string) {
+	b.d.Notes = append(b.d.Notes, Note{Code: code, Detail: detail})
+}
+
+func (b *builder) communeName(code string) string {
+	if c, ok := b.byCode[code]; ok {
+		return c.Name
+	}
+	if c, ok := b.ref.Commune(code); ok {
+		return c.Name
+	}
+	return code
+}
+
+// sortedCodes returns the keys of a map of communes in code order.
+func sortedCodes[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
