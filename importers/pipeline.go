@@ -140,8 +140,8 @@ func cleanGeometry(r Record, srid int, rep *Report) (orb.Geometry, error) {
 	}
 	if srid == 0 || srid == 4326 {
 		if p, bad := geo.OutsideLonLat(g); bad {
-			return nil, fmt.Errorf("%w: %s: coordinate (%v, %v) is not a longitude/latitude: the file is probably in a projected CRS "+
-				"(Lambert-93 coordinates look like 913000, 6458000); reproject it to WGS84 or pass --crs EPSG:2154", ErrBadInput, r.Ref, p[0], p[1])
+			return nil, fmt.Errorf("%w: %s: %s: coordinate (%v, %v) is not a longitude/latitude: the file is probably in a projected CRS "+
+				"(Lambert-93 coordinates look like 913000, 6458000); reproject it to WGS84 or pass --crs EPSG:2154", ErrBadInput, rep.Source, r.Ref, p[0], p[1])
 		}
 	}
 	return g, nil

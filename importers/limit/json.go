@@ -5,10 +5,11 @@ import (
 	"io"
 )
 
-// JSON reads JSON text and fails, before a decoder buffers it, when one value goes over a limit: a string, a
-// number or a run of white space longer than Value bytes, arrays and objects nested deeper than Depth, or more
-// than Span bytes since the last Mark (one feature, one element). encoding/json holds a whole value in memory
-// before decoding it; this is what keeps that value small. It follows strings and escapes, nothing more:
+// JSON reads JSON text and fails, before a decoder buffers it, when one value goes over a limit: a string or a
+// number longer than Value bytes, a run of white space longer than Space, arrays and objects nested deeper than
+// Depth, or more than Span bytes since the last Mark (one feature, one element). encoding/json holds a whole
+// value in memory before decoding it, and rescans white space between tokens at each read (a long run costs
+// its square): this is what keeps both small. It follows strings and escapes, nothing more:
 // whether the text is valid JSON is the decoder's business.
 type JSON struct {
 	r            io.Reader
@@ -20,6 +21,7 @@ type JSON struct {
 	offset   int64 // bytes read
 	since    int64 // bytes read since Mark
 	run      int64 // length of the current string or token
+	space    int64 // length of the current run of white space
 	level    int64
 	inString bool
 	escape   bool
@@ -85,6 +87,14 @@ func (j *JSON) Read(p []byte) (int, error) {
 				j.run = 0
 			}
 		} else {
+			if c == ' ' || c == '\n' || c == '\t' || c == '\r' {
+				j.run = 0
+				if j.space++; j.space > Space {
+					return j.fail(i, fmt.Sprintf("byte %d: a run of white space longer than %s", j.offset+int64(i)+1-j.space, Size(Space)), Size(Space))
+				}
+				continue
+			}
+			j.space = 0
 			switch c {
 			case '"':
 				j.inString = true
@@ -105,7 +115,7 @@ func (j *JSON) Read(p []byte) (int, error) {
 			}
 		}
 		if j.run > j.value {
-			what := "a number, literal or run of white space"
+			what := "a number or literal"
 			if j.inString {
 				what = "a string"
 			}

@@ -22,6 +22,8 @@ const (
 	Value = 16 << 20
 	// Feature bounds one record with its geometry: a GeoJSON feature, an Overpass element.
 	Feature = 256 << 20
+	// Space bounds a run of JSON white space (pretty-printing indents by a few hundred bytes at most).
+	Space = 1 << 20
 	// Depth bounds the nesting of JSON arrays and objects and of XML elements.
 	Depth = 64
 	// Expansion bounds how many times a compressed stream may inflate, checked once it has given
