@@ -32,7 +32,7 @@ type memorySource struct{ res *response }
 
 func (m *memorySource) scan(ctx context.Context, typ osm.Type, _ func(*osm.Node) bool, fn func(osm.Object) error) error {
 	for _, o := range m.res.objects {
-		if o.ObjectID().Type() != typ {
+		if elementType(o) != typ {
 			continue
 		}
 		if err := fn(o); err != nil {
@@ -40,6 +40,20 @@ func (m *memorySource) scan(ctx context.Context, typ osm.Type, _ func(*osm.Node)
 		}
 	}
 	return ctx.Err()
+}
+
+// elementType is the type of a node, way or relation, "" for anything else an OSM XML file may hold
+// (changesets, notes, users: skipped; the library's ObjectID().Type() panics on them).
+func elementType(o osm.Object) osm.Type {
+	switch o.(type) {
+	case *osm.Node:
+		return osm.TypeNode
+	case *osm.Way:
+		return osm.TypeWay
+	case *osm.Relation:
+		return osm.TypeRelation
+	}
+	return ""
 }
 
 // fileSource reads an OSM XML or PBF file once per call.
@@ -90,7 +104,7 @@ func (s *fileSource) scanType(ctx context.Context, typ osm.Type, keepNode func(*
 	defer sc.Close()
 	for sc.Scan() {
 		o := sc.Object()
-		if typ != "" && o.ObjectID().Type() != typ {
+		if t := elementType(o); t == "" || typ != "" && t != typ {
 			continue
 		}
 		if err := fn(o); err != nil {

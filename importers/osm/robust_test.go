@@ -5,11 +5,13 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"testing"
 
@@ -276,5 +278,39 @@ func TestOversizedResponsesAndExports(t *testing.T) {
 				t.Errorf("error %v\nwant one saying %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// Found by fuzzing OSM XML: an id too large for paulmach/osm's ObjectID (whose type bits it overwrites) made
+// ObjectID().Type() panic. Elements are told apart by their Go type; the file reads as it would with sane ids.
+func TestHugeIDsDoNotPanic(t *testing.T) {
+	orig, err := os.ReadFile(testdata + "sample.osm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	huge := strings.ReplaceAll(strings.ReplaceAll(string(orig), `id="1831881213"`, `id="183188121300000000"`), `id="26659127"`, `id="2665912700000000000"`)
+	if huge == string(orig) {
+		t.Fatal("the ids to change are not in sample.osm")
+	}
+	th, err := ParseTheme([]byte(`{"name":"named","title":"Named","match":["name"],"geometry":"any","columns":[{"name":"nom","tags":["name"]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := func(path string) string {
+		recs, _, err := readAll(t, path, th, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, r := range recs {
+			out = append(out, r.Ref+"="+fmt.Sprint(prop(r, "nom")))
+		}
+		sort.Strings(out) // osmgeojson orders by id
+		return strings.Join(out, " ")
+	}
+	want, got := refs(testdata+"sample.osm"), refs(writeTemp(t, "huge.osm", huge))
+	want = strings.ReplaceAll(strings.ReplaceAll(want, "node/1831881213=", "node/183188121300000000="), "way/26659127=", "way/2665912700000000000=")
+	if !strings.Contains(want, "node/183188121300000000=Neu Broderstorf") || got != want {
+		t.Errorf("with huge ids: %q\nwant %q", got, want)
 	}
 }
