@@ -15,7 +15,7 @@ STATICCHECK_VERSION ?= v0.8.2
 RUN_DEBS  := libsqlite3-mod-spatialite gcc libc6-dev zlib1g-dev
 TEST_DEBS := $(RUN_DEBS) gdal-bin spatialite-bin time chromium
 
-# Every parser's fuzz target, as package:Target. `make test` runs each for FUZZTIME_TEST after the unit tests
+# Every parser's fuzz target, as package:Target. `make test` runs each for FUZZTIME_TEST (3 s) after the unit tests
 # (about two minutes in all on two cores), `make fuzz` for FUZZTIME. A target missing from this list fails both.
 FUZZ_TARGETS := \
   ./importers/shapefile:FuzzSHP ./importers/shapefile:FuzzDBF ./importers/shapefile:FuzzPRJ ./importers/shapefile:FuzzZip \
@@ -26,7 +26,7 @@ FUZZ_TARGETS := \
   ./importers/limit:FuzzJSON ./importers/charset:FuzzJSON \
   ./server/cql2:FuzzParse ./server/cql2:FuzzParseLimits
 FUZZTIME      ?= 60s
-FUZZTIME_TEST ?= 4s
+FUZZTIME_TEST ?= 3s
 
 .PHONY: help demo build test lint bench fuzz fuzz-targets deps test-deps node-deps go-toolchain clean
 
