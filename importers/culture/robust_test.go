@@ -2,6 +2,7 @@ package culture
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"os"
@@ -173,4 +174,27 @@ func FuzzTable(f *testing.F) {
 			return nil
 		})
 	})
+}
+
+// An export may come gzip'd or bzip2'd: read decompressed, row for row as the plain file.
+func TestCompressedExport(t *testing.T) {
+	plain, err := Open(data+"merimee-isere-camlebrun.csv", merimee(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(data + "merimee-isere-camlebrun.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write(b)
+	zw.Close()
+	gz, err := Open(writeCSV(t, "merimee.csv.gz", z.String()), merimee(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gz.Rows() != plain.Rows() || gz.Rows() == 0 || gz.Format() != "CSV (; separated) (gzip)" {
+		t.Errorf("gzip'd: %d rows, %q; plain: %d rows", gz.Rows(), gz.Format(), plain.Rows())
+	}
 }

@@ -25,10 +25,12 @@ type table struct {
 	format   string // "CSV (;)", "JSON", "GeoJSON"
 	encoding string // "" for UTF-8; what was converted otherwise
 	bom      bool
-	sep      rune // CSV separator
-	columns  []string
-	rows     []row // JSON only
-	csvRows  int   // CSV rows with a value, counted when the file is opened
+	// compression is "gzip" or "bzip2" for a compressed export, read decompressed.
+	compression string
+	sep         rune // CSV separator
+	columns     []string
+	rows        []row // JSON only
+	csvRows     int   // CSV rows with a value, counted when the file is opened
 	// empty counts the rows with no value at all, skipped by the reader (blank lines and separators only).
 	empty []string
 }
@@ -47,8 +49,8 @@ type row struct {
 // only the JSON rows (CSV rows are read again, streamed, by each).
 func readTable(path string) (*table, error) {
 	t := &table{name: filepath.Base(path), path: path}
-	if err := checkText(path); err != nil {
-		return nil, fmt.Errorf("%w: culture: %s: %v", importers.ErrBadInput, t.name, err)
+	if err := t.checkText(); err != nil {
+		return nil, err
 	}
 	r, err := t.open()
 	if err != nil {
@@ -72,6 +74,7 @@ func readTable(path string) (*table, error) {
 			return nil, err
 		}
 		err = t.readJSON(bytes.TrimLeft(data, " \t\r\n"))
+		t.format += compressed(t.compression)
 		for _, r := range t.rows {
 			notUTF8 += r.notUTF8
 		}
@@ -80,7 +83,7 @@ func readTable(path string) (*table, error) {
 	}
 	head, _ := br.Peek(64 << 10)
 	t.sep = sniffSeparator(string(head))
-	t.format = "CSV (" + map[rune]string{';': ";", ',': ",", '|': "|", '\t': "tab"}[t.sep] + " separated)"
+	t.format = "CSV (" + map[rune]string{';': ";", ',': ",", '|': "|", '\t': "tab"}[t.sep] + " separated)" + compressed(t.compression)
 	err = t.readCSV(br, func(r *row) error {
 		t.csvRows++
 		notUTF8 += r.notUTF8
@@ -105,13 +108,28 @@ func (t *table) noteEncoding(notUTF8 int) {
 	}
 }
 
-// open returns the file's text without its byte-order mark.
+// compressed is what a format's name says of its compression: " (gzip)", or nothing.
+func compressed(compression string) string {
+	if compression == "" {
+		return ""
+	}
+	return " (" + compression + ")"
+}
+
+// open returns the file's text, decompressed when it is gzip or bzip2 (within limit.Expansion), without its
+// byte-order mark.
 func (t *table) open() (io.ReadCloser, error) {
 	f, err := os.Open(t.path)
 	if err != nil {
 		return nil, err
 	}
-	br := bufio.NewReaderSize(f, 64<<10)
+	r, compression, err := limit.Decompress(f, 0, 0)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%w: culture: %s: %v", importers.ErrBadInput, t.name, err)
+	}
+	t.compression = compression
+	br := bufio.NewReaderSize(r, 64<<10)
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
 		br.Discard(3)
 		t.bom = true
@@ -141,14 +159,17 @@ func (t *table) each(fn func(*row) error) error {
 }
 
 // checkText refuses a file that is not text (a zip, a shapefile, a spreadsheet): text exports hold no NUL byte.
-func checkText(path string) error {
-	f, err := os.Open(path)
+func (t *table) checkText() error {
+	r, err := t.open()
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	defer r.Close()
 	head := make([]byte, 4096)
-	n, _ := io.ReadFull(f, head)
+	n, err := io.ReadFull(r, head)
+	if errors.Is(err, limit.ErrExceeded) {
+		return fmt.Errorf("%w: culture: %s: %w", importers.ErrBadInput, t.name, err)
+	}
 	head = head[:n]
 	if bytes.IndexByte(head, 0) < 0 {
 		return nil
@@ -160,7 +181,8 @@ func checkText(path string) error {
 	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}):
 		what = "an .xls spreadsheet"
 	}
-	return fmt.Errorf("this is %s, not a CSV, JSON or GeoJSON export: download the list as CSV (or unzip it, or save the sheet as CSV) and give that file", what)
+	return fmt.Errorf("%w: culture: %s: this is %s, not a CSV, JSON or GeoJSON export: download the list as CSV (or unzip it, or save the sheet as CSV) and give that file",
+		importers.ErrBadInput, t.name, what)
 }
 
 // firstByte is the first byte that is not white space, left unread.

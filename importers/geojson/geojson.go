@@ -33,7 +33,8 @@ type File struct {
 	forced bool
 }
 
-// Open opens the GeoJSON file at path. srid forces the CRS of its coordinates (0: what the file says, else WGS84).
+// Open opens the GeoJSON file at path, decompressing it when it is gzip or bzip2 (within limit.Expansion).
+// srid forces the CRS of its coordinates (0: what the file says, else WGS84).
 func Open(path string, srid int, prog *importers.Progress) (*File, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -42,6 +43,11 @@ func Open(path string, srid int, prog *importers.Progress) (*File, error) {
 	var r io.Reader = f
 	if prog != nil {
 		r = prog.Reader(f)
+	}
+	r, _, err = limit.Decompress(r, 0, 0)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%w: geojson: %s: %v", importers.ErrBadInput, filepath.Base(path), err)
 	}
 	return &File{path: path, r: r, closer: f, srid: srid, forced: srid != 0}, nil
 }

@@ -2,6 +2,7 @@ package geojson
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"os"
@@ -142,4 +143,41 @@ func FuzzRecords(f *testing.F) {
 			return nil
 		})
 	})
+}
+
+// A GeoJSON file may come gzip'd or bzip2'd: read decompressed, within the expansion limit.
+func TestCompressedFiles(t *testing.T) {
+	real, err := os.ReadFile(filepath.Join("..", "..", "testdata", "inpn", "wfs-znieff1-oise-25.geojson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	zw.Write(real)
+	zw.Close()
+	plain, _, err := importFile(t, newStore(t), "plain", filepath.Join("..", "..", "testdata", "inpn", "wfs-znieff1-oise-25.geojson"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gz, _, err := importFile(t, newStore(t), "gz", writeFile(t, "znieff.geojson.gz", z.String()), 0)
+	if err != nil || gz.FeatureCount != plain.FeatureCount || gz.FeatureCount == 0 {
+		t.Errorf("gzip'd: %d features (%v); plain: %d", gz.FeatureCount, err, plain.FeatureCount)
+	}
+	z.Reset()
+	zw = gzip.NewWriter(&z)
+	zw.Write([]byte(`{"type":"FeatureCollection","features":[`))
+	for i := 0; i < 80; i++ {
+		zw.Write([]byte(strings.Repeat(`{"type":"Feature","geometry":null,"properties":{"a":1}},`, 20000)))
+	}
+	zw.Write([]byte(`{"type":"Feature","geometry":null,"properties":{}}]}`))
+	zw.Close()
+	f, err := Open(writeFile(t, "bomb.geojson.gz", z.String()), 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	err = f.Records(context.Background(), &importers.Report{}, func(importers.Record) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "bomb.geojson.gz") || !strings.Contains(err.Error(), "the gzip stream inflates more than 100 times") {
+		t.Errorf("a bomb of repeated features: %v", err)
+	}
 }
