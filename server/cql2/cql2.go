@@ -312,6 +312,7 @@ func (p *parser) predicate() (store.Expr, error) {
 			return nil, p.errf("LIKE needs a pattern in single quotes, found %s", p.describe())
 		}
 		pattern := p.tok.text
+		p.values++ // the pattern is a parameter too
 		p.next()
 		return wrap(store.Like{Property: prop, Pattern: pattern}), nil
 	case p.keyword("IN"):
