@@ -77,7 +77,7 @@ type rawFeature struct {
 
 // Records streams the file's features.
 func (f *File) Records(ctx context.Context, rep *importers.Report, emit func(importers.Record) error) error {
-	br := bufio.NewReaderSize(f.r, 1<<20)
+	br := bufio.NewReaderSize(f.r, 64<<10) // lim reads 64 KiB at a time
 	skipBOM(br)
 	// The decoder holds a whole feature before decoding it: lim keeps one feature, and each value in it, bounded.
 	lim := limit.NewJSON(&rsFilter{r: br}, limit.JSONLimits{SpanWhat: "a feature",
