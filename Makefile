@@ -15,12 +15,28 @@ STATICCHECK_VERSION ?= v0.8.2
 RUN_DEBS  := libsqlite3-mod-spatialite libproj-dev libgeos-dev gcc libc6-dev zlib1g-dev
 TEST_DEBS := $(RUN_DEBS) gdal-bin python3-gdal spatialite-bin time chromium poppler-utils
 
-.PHONY: help demo build test lint bench deps test-deps node-deps go-toolchain clean
+# Every parser's fuzz target, as package:Target. `make test` runs each for FUZZTIME_TEST (3 s) after the unit tests
+# (about two minutes in all on two cores), `make fuzz` for FUZZTIME. A target missing from this list fails both.
+FUZZ_TARGETS := \
+  ./importers/shapefile:FuzzSHP ./importers/shapefile:FuzzDBF ./importers/shapefile:FuzzPRJ ./importers/shapefile:FuzzZip \
+  ./importers/geojson:FuzzParseGeometry ./importers/geojson:FuzzProperties ./importers/geojson:FuzzRecords \
+  ./importers/culture:FuzzTable ./importers/culture:FuzzParsePosition ./importers/culture:FuzzParseProtection \
+  ./importers/osm:FuzzOSMXML ./importers/osm:FuzzOverpassJSON ./importers/osm:FuzzOverpassXML ./importers/osm:FuzzPBF \
+  ./importers/osm:FuzzCSVExport ./importers/osm:FuzzParseFilter \
+  ./importers/limit:FuzzJSON ./importers/charset:FuzzJSON \
+  ./server/cql2:FuzzParse ./server/cql2:FuzzParseLimits \
+  ./encode/sqlitefile:FuzzGPBEnvelope ./importers/culture/hours:FuzzParse ./importers/territory:FuzzParseContours \
+  ./rdf:FuzzWriters ./sheet:FuzzParse ./tableschema:FuzzCheck ./tableschema:FuzzParse ./umap:FuzzParseMap ./umap:FuzzValidate
+FUZZTIME      ?= 60s
+FUZZTIME_TEST ?= 3s
+
+.PHONY: help demo build test lint bench fuzz fuzz-targets deps test-deps node-deps go-toolchain clean
 
 help:
 	@echo "make demo   build, import the bundled samples (testdata/) and serve the map on http://localhost:8080"
 	@echo "make test   lint and run every test"
 	@echo "make bench  run the benchmarks (import and GeoJSON streaming, side by side with ogr2ogr)"
+	@echo "make fuzz   run every parser's fuzz target for FUZZTIME (default $(FUZZTIME)) each"
 
 ## deps: install the Debian packages patrimap needs (as root), or say the exact line to run.
 deps: go-toolchain
@@ -85,8 +101,27 @@ demo: build
 
 ## test: lint, then every test (the GDAL cross-checks need gdal-bin: test-deps installs it).
 ## The browser tests (web map, dossier) take minutes on a busy machine: more than go test's 10 minutes per package.
-test: test-deps lint
+test: test-deps lint fuzz-targets
 	$(GO) test -count=1 -timeout 30m ./...
+	@$(call run_fuzz,$(FUZZTIME_TEST))
+
+## fuzz: each fuzz target for FUZZTIME; what it finds is written to the package's testdata/fuzz/ (commit it with a test).
+fuzz: go-toolchain fuzz-targets
+	@$(call run_fuzz,$(FUZZTIME))
+
+## fuzz-targets: every `func FuzzXxx` of the tree is in FUZZ_TARGETS.
+fuzz-targets:
+	@found=$$(grep -rHo --include='*_test.go' --exclude-dir=node_modules '^func Fuzz[A-Za-z0-9_]*' . | \
+	  sed -E 's|^(.*)/[^/]*_test\.go:func (Fuzz.*)$$|\1:\2|' | sort); \
+	missing=$$(comm -23 <(echo "$$found") <(printf '%s\n' $(FUZZ_TARGETS) | sort)); \
+	if [ -n "$$missing" ]; then echo "fuzz targets missing from FUZZ_TARGETS in the Makefile:"; echo "$$missing"; exit 1; fi
+
+define run_fuzz
+set -e; for t in $(FUZZ_TARGETS); do \
+  echo "fuzz $${t%%:*} $${t##*:} for $(1)"; \
+  $(GO) test -run '^$$' -fuzz "^$${t##*:}\$$" -fuzztime $(1) $${t%%:*}; \
+done
+endef
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -3,6 +3,7 @@ module github.com/patrimap/patrimap
 go 1.25.0
 
 require (
+	github.com/datadog/czlib v0.0.0-20160811164712-4bc9a24e37f2
 	github.com/labstack/echo/v4 v4.16.0
 	github.com/mattn/go-sqlite3 v1.14.53
 	github.com/paulmach/orb v0.14.0
@@ -15,7 +16,6 @@ require (
 )
 
 require (
-	github.com/datadog/czlib v0.0.0-20160811164712-4bc9a24e37f2 // indirect
 	github.com/gogo/protobuf v1.3.2 // indirect
 	github.com/labstack/gommon v0.5.0 // indirect
 	github.com/mattn/go-colorable v0.1.15 // indirect

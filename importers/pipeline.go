@@ -295,8 +295,8 @@ func (p *pipeline) process(it *item) {
 	}
 	if it.srid == geo.WGS84 {
 		if pt, bad := geo.OutsideLonLat(g); bad {
-			it.err = fmt.Errorf("%w: %s: coordinate (%v, %v) is not a longitude/latitude: the file is probably in a projected CRS "+
-				"(Lambert-93 coordinates look like 913000, 6458000); reproject it to WGS84 or pass --crs EPSG:2154", ErrBadInput, it.rec.Ref, pt[0], pt[1])
+			it.err = fmt.Errorf("%w: %s: %s: coordinate (%v, %v) is not a longitude/latitude: the file is probably in a projected CRS "+
+				"(Lambert-93 coordinates look like 913000, 6458000); reproject it to WGS84 or pass --crs EPSG:2154", ErrBadInput, p.rep.Source, it.rec.Ref, pt[0], pt[1])
 			return
 		}
 	} else if g, err = p.reproject.Reproject(g, it.srid, geo.WGS84); err != nil {

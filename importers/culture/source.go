@@ -340,6 +340,7 @@ func (n *normaliser) normalise(r *row) entry {
 	if mojibake {
 		rep.Fix("Windows-1252 characters read as C1 controls repaired (U+0092 → ’, U+009C → œ…)", ref)
 	}
+	rep.FixN(textFix, ref, r.notUTF8)
 	if spaces {
 		rep.Fix("whitespace normalised", ref)
 	}

@@ -3,7 +3,6 @@ package culture
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,9 +11,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/patrimap/patrimap/importers"
+	"github.com/patrimap/patrimap/importers/charset"
+	"github.com/patrimap/patrimap/importers/limit"
 )
 
 // table is an export's header and its rows of text cells, whatever the format. A CSV file (the national
@@ -25,11 +25,12 @@ type table struct {
 	format   string // "CSV (;)", "JSON", "GeoJSON"
 	encoding string // "" for UTF-8; what was converted otherwise
 	bom      bool
-	cp1252   bool // the file is Windows-1252: converted as it is read
-	sep      rune // CSV separator
-	columns  []string
-	rows     []row // JSON only
-	csvRows  int   // CSV rows with a value, counted when the file is opened
+	// compression is "gzip" or "bzip2" for a compressed export, read decompressed.
+	compression string
+	sep         rune // CSV separator
+	columns     []string
+	rows        []row // JSON only
+	csvRows     int   // CSV rows with a value, counted when the file is opened
 	// empty counts the rows with no value at all, skipped by the reader (blank lines and separators only).
 	empty []string
 }
@@ -40,23 +41,16 @@ type row struct {
 	cells []string
 	// point is the GeoJSON geometry of the feature, [lon, lat], when there is one.
 	point *[2]float64
+	// notUTF8 counts the cells that were not UTF-8, read as Windows-1252.
+	notUTF8 int
 }
 
 // readTable opens a CSV, JSON or GeoJSON export: it reads the header and checks every row once, keeping
 // only the JSON rows (CSV rows are read again, streamed, by each).
 func readTable(path string) (*table, error) {
 	t := &table{name: filepath.Base(path), path: path}
-	if err := checkText(path); err != nil {
-		return nil, fmt.Errorf("%w: culture: %s: %v", importers.ErrBadInput, t.name, err)
-	}
-	utf8OK, err := isUTF8File(path)
-	if err != nil {
+	if err := t.checkText(); err != nil {
 		return nil, err
-	}
-	t.cp1252 = !utf8OK
-	if t.cp1252 {
-		// The 2013 data.gouv.fr exports are in Windows-1252.
-		t.encoding = "Windows-1252, converted to UTF-8"
 	}
 	r, err := t.open()
 	if err != nil {
@@ -68,40 +62,82 @@ func readTable(path string) (*table, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: culture: %s: the file is empty", importers.ErrBadInput, t.name)
 	}
+	notUTF8 := 0
 	if start == '[' || start == '{' {
-		data, err := io.ReadAll(br)
+		// A JSON export is held in memory: bounded whole, and value by value.
+		data, err := io.ReadAll(&limit.Reader{R: limit.NewJSON(br, limit.JSONLimits{SpanWhat: "a JSON export"}), N: maxJSONExport,
+			What: "a JSON export (held in memory)", Hint: "download the list as CSV, which is read as a stream"})
+		if errors.Is(err, limit.ErrExceeded) {
+			return nil, fmt.Errorf("%w: culture: %s: %w", importers.ErrBadInput, t.name, err)
+		}
 		if err != nil {
 			return nil, err
 		}
 		err = t.readJSON(bytes.TrimLeft(data, " \t\r\n"))
+		t.format += compressed(t.compression)
+		for _, r := range t.rows {
+			notUTF8 += r.notUTF8
+		}
+		t.noteEncoding(notUTF8)
 		return t, err
 	}
 	head, _ := br.Peek(64 << 10)
 	t.sep = sniffSeparator(string(head))
-	t.format = "CSV (" + map[rune]string{';': ";", ',': ",", '|': "|", '\t': "tab"}[t.sep] + " separated)"
-	err = t.readCSV(br, func(*row) error { t.csvRows++; return nil }, true)
+	t.format = "CSV (" + map[rune]string{';': ";", ',': ",", '|': "|", '\t': "tab"}[t.sep] + " separated)" + compressed(t.compression)
+	err = t.readCSV(br, func(r *row) error {
+		t.csvRows++
+		notUTF8 += r.notUTF8
+		return nil
+	}, true)
+	t.noteEncoding(notUTF8)
 	return t, err
 }
 
-// open returns the file's text as UTF-8, without its byte-order mark.
+// maxJSONExport bounds a JSON export, held in memory with its rows (the national Mérimée list, the largest, is
+// about 100 MB as JSON).
+const maxJSONExport = 512 << 20
+
+// textFix is the report's line for a cell that was not UTF-8 (charset's rule).
+const textFix = "text not valid UTF-8 read as Windows-1252"
+
+// noteEncoding says in the report how text was read, when some was not UTF-8: the 2013 data.gouv.fr exports
+// are in Windows-1252; a few bytes of it in a UTF-8 export must not turn every accent into mojibake.
+func (t *table) noteEncoding(notUTF8 int) {
+	if notUTF8 > 0 {
+		t.encoding = fmt.Sprintf("Windows-1252 where a value is not valid UTF-8 (%d values), converted to UTF-8", notUTF8)
+	}
+}
+
+// compressed is what a format's name says of its compression: " (gzip)", or nothing.
+func compressed(compression string) string {
+	if compression == "" {
+		return ""
+	}
+	return " (" + compression + ")"
+}
+
+// open returns the file's text, decompressed when it is gzip or bzip2 (within limit.Expansion), without its
+// byte-order mark.
 func (t *table) open() (io.ReadCloser, error) {
 	f, err := os.Open(t.path)
 	if err != nil {
 		return nil, err
 	}
-	br := bufio.NewReaderSize(f, 64<<10)
+	r, compression, err := limit.Decompress(f, 0, 0)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%w: culture: %s: %v", importers.ErrBadInput, t.name, err)
+	}
+	t.compression = compression
+	br := bufio.NewReaderSize(r, 64<<10)
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
 		br.Discard(3)
 		t.bom = true
 	}
-	var r io.Reader = br
-	if t.cp1252 {
-		r = &cp1252Reader{r: br}
-	}
 	return struct {
 		io.Reader
 		io.Closer
-	}{r, f}, nil
+	}{br, f}, nil
 }
 
 // each calls fn with every row that has a value, in file order.
@@ -123,14 +159,17 @@ func (t *table) each(fn func(*row) error) error {
 }
 
 // checkText refuses a file that is not text (a zip, a shapefile, a spreadsheet): text exports hold no NUL byte.
-func checkText(path string) error {
-	f, err := os.Open(path)
+func (t *table) checkText() error {
+	r, err := t.open()
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	defer r.Close()
 	head := make([]byte, 4096)
-	n, _ := io.ReadFull(f, head)
+	n, err := io.ReadFull(r, head)
+	if errors.Is(err, limit.ErrExceeded) {
+		return fmt.Errorf("%w: culture: %s: %w", importers.ErrBadInput, t.name, err)
+	}
 	head = head[:n]
 	if bytes.IndexByte(head, 0) < 0 {
 		return nil
@@ -142,47 +181,8 @@ func checkText(path string) error {
 	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}):
 		what = "an .xls spreadsheet"
 	}
-	return fmt.Errorf("this is %s, not a CSV, JSON or GeoJSON export: download the list as CSV (or unzip it, or save the sheet as CSV) and give that file", what)
-}
-
-// isUTF8File tells whether the whole file is valid UTF-8, reading it in chunks.
-func isUTF8File(path string) (bool, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return false, err
-	}
-	defer f.Close()
-	buf := make([]byte, 256<<10)
-	carry := 0
-	for {
-		n, err := f.Read(buf[carry:])
-		n += carry
-		// Keep an incomplete rune at the end of the chunk for the next one.
-		end := n
-		for k := 1; k <= 3 && end-k >= 0; k++ {
-			if b := buf[end-k]; b >= 0xC0 {
-				if !utf8.FullRune(buf[end-k : n]) {
-					end -= k
-				}
-				break
-			} else if b < 0x80 {
-				break
-			}
-		}
-		if err == io.EOF {
-			end = n
-		}
-		if !utf8.Valid(buf[:end]) {
-			return false, nil
-		}
-		carry = copy(buf, buf[end:n])
-		if err == io.EOF {
-			return true, nil
-		}
-		if err != nil {
-			return false, err
-		}
-	}
+	return fmt.Errorf("%w: culture: %s: this is %s, not a CSV, JSON or GeoJSON export: download the list as CSV (or unzip it, or save the sheet as CSV) and give that file",
+		importers.ErrBadInput, t.name, what)
 }
 
 // firstByte is the first byte that is not white space, left unread.
@@ -196,30 +196,6 @@ func firstByte(br *bufio.Reader) (byte, error) {
 			return b, br.UnreadByte()
 		}
 	}
-}
-
-// cp1252Reader converts Windows-1252 to UTF-8 as it is read; every byte maps on its own, so chunks can be
-// converted independently.
-type cp1252Reader struct {
-	r       io.Reader
-	in      []byte
-	pending string // converted text that did not fit in the caller's buffer
-}
-
-func (c *cp1252Reader) Read(p []byte) (int, error) {
-	if c.pending == "" {
-		if c.in == nil {
-			c.in = make([]byte, 32<<10)
-		}
-		n, err := c.r.Read(c.in)
-		c.pending = decodeCP1252(c.in[:n])
-		if n == 0 {
-			return 0, err
-		}
-	}
-	n := copy(p, c.pending)
-	c.pending = c.pending[n:]
-	return n, nil
 }
 
 // sniffSeparator picks ';', ',', '|' or tab: the one that occurs most in the header line, outside quotes.
@@ -248,21 +224,26 @@ func sniffSeparator(text string) rune {
 }
 
 // readCSV reads the CSV text of r: its header (into t.columns when check is set), then fn for every row with a
-// value; check also notes the empty rows and stops at the first malformed line with its number.
+// value; check also notes the empty rows and stops at the first malformed line with its number. Cells that are
+// not UTF-8 are read as Windows-1252, one by one.
 func (t *table) readCSV(r io.Reader, fn func(*row) error, check bool) error {
-	cr := csv.NewReader(r)
+	cr := limit.NewCSV(r)
 	cr.Comma, cr.LazyQuotes, cr.FieldsPerRecord, cr.ReuseRecord = t.sep, true, -1, false
 	header, err := cr.Read()
 	if err != nil {
-		return fmt.Errorf("%w: culture: %s: cannot read the header line: %v", importers.ErrBadInput, t.name, err)
+		return fmt.Errorf("%w: culture: %s: cannot read the header line: %w", importers.ErrBadInput, t.name, err)
 	}
 	if check {
+		decodeCells(header)
 		t.columns = header
 	}
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			return nil
+		}
+		if errors.Is(err, limit.ErrExceeded) {
+			return fmt.Errorf("%w: culture: %s: %w", importers.ErrBadInput, t.name, err)
 		}
 		line, _ := cr.FieldPos(0)
 		if err != nil {
@@ -275,10 +256,52 @@ func (t *table) readCSV(r io.Reader, fn func(*row) error, check bool) error {
 			}
 			continue
 		}
-		if err := fn(&row{ref: ref, cells: rec}); err != nil {
+		if check {
+			if err := t.checkQuotes(cr, rec, len(header)); err != nil {
+				return err
+			}
+		}
+		if err := fn(&row{ref: ref, cells: rec, notUTF8: decodeCells(rec)}); err != nil {
 			return err
 		}
 	}
+}
+
+// decodeCells reads the cells that are not UTF-8 as Windows-1252, and returns how many were.
+func decodeCells(cells []string) int {
+	n := 0
+	for i, c := range cells {
+		if s, decoded := charset.DecodeString(c, nil); decoded {
+			cells[i] = s
+			n++
+		}
+	}
+	return n
+}
+
+// checkQuotes refuses a record where a quote opened and never closed: with lazy quotes (which real exports
+// need, for the inch sign of `5" pipe`), the rest of the file becomes one cell. Such a cell spans lines that
+// look like rows of their own, with as many separators as the header; a real multi-line cell (a notice's
+// history) holds prose.
+func (t *table) checkQuotes(cr *limit.CSV, rec []string, columns int) error {
+	if columns < 6 {
+		return nil
+	}
+	for i, c := range rec {
+		if !strings.Contains(c, "\n") {
+			continue
+		}
+		lines := strings.Split(c, "\n")
+		for k, l := range lines[1:] {
+			if strings.Count(l, string(t.sep)) >= columns-1 {
+				opened, _ := cr.FieldPos(i)
+				return fmt.Errorf("%w: culture: %s: line %d: a quote opens a cell that runs over the next lines, and line %d of it holds %d separators "+
+					"like a row of its own: the quote is probably never closed; close it, or remove it", importers.ErrBadInput, t.name, opened, opened+k+1,
+					strings.Count(l, string(t.sep)))
+			}
+		}
+	}
+	return nil
 }
 
 func allEmpty(cells []string) bool {
@@ -328,6 +351,7 @@ func (t *table) readJSON(data []byte) error {
 	index := map[string]int{}
 	for i, it := range items {
 		ref := kind + " " + strconv.Itoa(i+1)
+		it, notUTF8 := charset.JSON(it)
 		var wrapper struct {
 			Properties json.RawMessage `json:"properties"`
 			Fields     json.RawMessage `json:"fields"`
@@ -376,7 +400,7 @@ func (t *table) readJSON(data []byte) error {
 			t.empty = append(t.empty, ref)
 			continue
 		}
-		t.rows = append(t.rows, row{ref: ref, cells: cells, point: point})
+		t.rows = append(t.rows, row{ref: ref, cells: cells, point: point, notUTF8: notUTF8})
 	}
 	return nil
 }

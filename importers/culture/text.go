@@ -3,31 +3,9 @@ package culture
 import (
 	"strings"
 	"unicode"
+
+	"github.com/patrimap/patrimap/importers/charset"
 )
-
-// cp1252 maps the bytes 0x80..0x9F of Windows-1252 to their characters; 0 marks the five bytes it leaves
-// undefined. Latin-1 and Windows-1252 agree everywhere else.
-var cp1252 = [32]rune{
-	'€', 0, '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', 0, 'Ž', 0,
-	0, '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', 0, 'ž', 'Ÿ',
-}
-
-// decodeCP1252 converts a Windows-1252 byte string to UTF-8.
-func decodeCP1252(b []byte) string {
-	var sb strings.Builder
-	sb.Grow(len(b) + len(b)/8)
-	for _, c := range b {
-		switch {
-		case c < 0x80:
-			sb.WriteByte(c)
-		case c < 0xA0 && cp1252[c-0x80] != 0:
-			sb.WriteRune(cp1252[c-0x80])
-		default:
-			sb.WriteRune(rune(c))
-		}
-	}
-	return sb.String()
-}
 
 // TextFix says what CleanText changed.
 type TextFix struct {
@@ -48,7 +26,7 @@ func CleanText(s string, keepLines bool) (string, TextFix) {
 	if strings.ContainsFunc(s, func(r rune) bool { return r >= 0x80 && r <= 0x9F }) {
 		m = strings.Map(func(r rune) rune {
 			if r >= 0x80 && r <= 0x9F {
-				if c := cp1252[r-0x80]; c != 0 {
+				if c, ok := charset.CP1252(byte(r)); ok {
 					return c
 				}
 			}

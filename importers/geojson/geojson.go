@@ -19,6 +19,8 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/patrimap/patrimap/importers"
+	"github.com/patrimap/patrimap/importers/charset"
+	"github.com/patrimap/patrimap/importers/limit"
 	"github.com/patrimap/patrimap/store"
 )
 
@@ -31,7 +33,8 @@ type File struct {
 	forced bool
 }
 
-// Open opens the GeoJSON file at path. srid forces the CRS of its coordinates (0: what the file says, else WGS84).
+// Open opens the GeoJSON file at path, decompressing it when it is gzip or bzip2 (within limit.Expansion).
+// srid forces the CRS of its coordinates (0: what the file says, else WGS84).
 func Open(path string, srid int, prog *importers.Progress) (*File, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -40,6 +43,11 @@ func Open(path string, srid int, prog *importers.Progress) (*File, error) {
 	var r io.Reader = f
 	if prog != nil {
 		r = prog.Reader(f)
+	}
+	r, _, err = limit.Decompress(r, 0, 0)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%w: geojson: %s: %v", importers.ErrBadInput, filepath.Base(path), err)
 	}
 	return &File{path: path, r: r, closer: f, srid: srid, forced: srid != 0}, nil
 }
@@ -69,9 +77,12 @@ type rawFeature struct {
 
 // Records streams the file's features.
 func (f *File) Records(ctx context.Context, rep *importers.Report, emit func(importers.Record) error) error {
-	br := bufio.NewReaderSize(f.r, 1<<20)
+	br := bufio.NewReaderSize(f.r, 64<<10) // lim reads 64 KiB at a time
 	skipBOM(br)
-	dec := json.NewDecoder(&rsFilter{r: br})
+	// The decoder holds a whole feature before decoding it: lim keeps one feature, and each value in it, bounded.
+	lim := limit.NewJSON(&rsFilter{r: br}, limit.JSONLimits{SpanWhat: "a feature",
+		Hint: "no real feature or property is that large: check the file, or split it and simplify its geometries"})
+	dec := json.NewDecoder(lim)
 	name := filepath.Base(f.path)
 	n := 0          // features seen, for references
 	var start int64 // where the value being read starts
@@ -86,7 +97,15 @@ func (f *File) Records(ctx context.Context, rep *importers.Report, emit func(imp
 		if errors.Is(err, io.ErrUnexpectedEOF) {
 			return fmt.Errorf("%w: geojson: %s: the file ends in the middle of feature %d: it is truncated", importers.ErrBadInput, name, n+1)
 		}
+		if errors.Is(err, limit.ErrExceeded) {
+			return fmt.Errorf("%w: geojson: %s: feature %d (starting after byte %d): %w", importers.ErrBadInput, name, n+1, start, err)
+		}
 		return fmt.Errorf("geojson: %s: feature %d (starting after byte %d): %w", name, n+1, start, err)
+	}
+	// decode reads the next value whole: a span of its own for lim.
+	decode := func(v any) error {
+		lim.Mark()
+		return dec.Decode(v)
 	}
 	handle := func(raw *rawFeature) error {
 		n++
@@ -128,7 +147,7 @@ func (f *File) Records(ctx context.Context, rep *importers.Report, emit func(imp
 		key, _ := tok.(string)
 		switch key {
 		case "type":
-			if err := dec.Decode(&topType); err != nil {
+			if err := decode(&topType); err != nil {
 				return fail(err)
 			}
 			first.Type = topType
@@ -138,7 +157,7 @@ func (f *File) Records(ctx context.Context, rep *importers.Report, emit func(imp
 					Name string `json:"name"`
 				} `json:"properties"`
 			}
-			if err := dec.Decode(&crs); err != nil {
+			if err := decode(&crs); err != nil {
 				return fail(err)
 			}
 			srid, err := sridFromCRSName(crs.Properties.Name)
@@ -170,7 +189,7 @@ func (f *File) Records(ctx context.Context, rep *importers.Report, emit func(imp
 			for dec.More() {
 				var raw rawFeature
 				start = dec.InputOffset()
-				if err := dec.Decode(&raw); err != nil {
+				if err := decode(&raw); err != nil {
 					return fail(err)
 				}
 				if err := handle(&raw); err != nil {
@@ -181,20 +200,20 @@ func (f *File) Records(ctx context.Context, rep *importers.Report, emit func(imp
 				return fail(err)
 			}
 		case "geometry":
-			if err := dec.Decode(&first.Geometry); err != nil {
+			if err := decode(&first.Geometry); err != nil {
 				return fail(err)
 			}
 		case "properties":
-			if err := dec.Decode(&first.Properties); err != nil {
+			if err := decode(&first.Properties); err != nil {
 				return fail(err)
 			}
 		case "id":
-			if err := dec.Decode(&first.ID); err != nil {
+			if err := decode(&first.ID); err != nil {
 				return fail(err)
 			}
 		default:
 			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
+			if err := decode(&skip); err != nil {
 				return fail(err)
 			}
 		}
@@ -221,7 +240,7 @@ func (f *File) Records(ctx context.Context, rep *importers.Report, emit func(imp
 		}
 		var raw rawFeature
 		start = dec.InputOffset()
-		if err := dec.Decode(&raw); err != nil {
+		if err := decode(&raw); err != nil {
 			return fail(err)
 		}
 		if err := handle(&raw); err != nil {
@@ -253,12 +272,14 @@ func decodeFeature(raw *rawFeature, ref string, rep *importers.Report) (importer
 			rep.Fix("empty geometry stored as no geometry", ref)
 		}
 	}
-	props, err := properties(raw.Properties)
+	props, decoded, err := properties(raw.Properties)
 	if err != nil {
 		return rec, fmt.Errorf("properties: %v", err)
 	}
 	if len(raw.ID) > 0 && string(raw.ID) != "null" {
-		id, err := value(raw.ID)
+		rawID, n := charset.JSON(raw.ID)
+		decoded += n
+		id, err := value(rawID)
 		if err != nil {
 			return rec, fmt.Errorf("id: %v", err)
 		}
@@ -270,9 +291,13 @@ func decodeFeature(raw *rawFeature, ref string, rep *importers.Report) (importer
 		}
 		props = append([]store.Property{{Key: key, Value: id}}, props...)
 	}
+	rep.FixN(textFix, ref, decoded)
 	rec.Properties = props
 	return rec, nil
 }
+
+// textFix is the report's line for text that was not UTF-8 (charset's rule).
+const textFix = "text not valid UTF-8 read as Windows-1252"
 
 func isEmpty(g orb.Geometry) bool {
 	switch g := g.(type) {

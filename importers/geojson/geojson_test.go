@@ -9,8 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/patrimap/patrimap/importers"
+	"github.com/patrimap/patrimap/importers/charset"
 	"github.com/patrimap/patrimap/store"
 	"github.com/patrimap/patrimap/store/spatialite"
 	"github.com/patrimap/patrimap/store/storetest"
@@ -293,11 +295,14 @@ func TestNotFeaturesSkipped(t *testing.T) {
 func FuzzProperties(f *testing.F) {
 	f.Add([]byte(`{"a":1,"b":"x","c":[1,{"d":"]"}],"e":null}`))
 	f.Add([]byte(`{"k\"ey":"v\\"}`))
+	f.Add([]byte("{\"\":\"\x8e\"}")) // issue 17: a byte that is not UTF-8 was stored as is
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		// Never panic; on any valid JSON object, find the same keys and values as encoding/json.
-		props, err := properties(raw)
+		// Never panic; on any valid JSON object, find the same keys and values as encoding/json once the strings
+		// that are not UTF-8 are read as Windows-1252, and only valid UTF-8.
+		props, _, err := properties(raw)
+		repaired, _ := charset.JSON(raw)
 		var want map[string]any
-		if json.Unmarshal(raw, &want) != nil || want == nil {
+		if json.Unmarshal(repaired, &want) != nil || want == nil {
 			return
 		}
 		if err != nil {
@@ -305,6 +310,12 @@ func FuzzProperties(f *testing.F) {
 		}
 		got := map[string]any{}
 		for _, p := range props {
+			if !utf8.ValidString(p.Key) {
+				t.Fatalf("%q: key %q is not UTF-8", raw, p.Key)
+			}
+			if s, ok := p.Value.(string); ok && !utf8.ValidString(s) {
+				t.Fatalf("%q: value %q is not UTF-8", raw, s)
+			}
 			got[p.Key] = p.Value
 		}
 		if len(got) != len(want) {

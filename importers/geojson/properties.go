@@ -7,21 +7,23 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/patrimap/patrimap/importers/charset"
 	"github.com/patrimap/patrimap/store"
 )
 
 // properties reads a GeoJSON "properties" object keeping its keys in order (the column order users expect).
-// raw has already been checked as JSON by the decoder.
-func properties(raw json.RawMessage) ([]store.Property, error) {
+// raw has already been checked as JSON by the decoder. Keys and strings that are not valid UTF-8 are read as
+// Windows-1252 (importers/charset's rule); decoded says how many were.
+func properties(raw json.RawMessage) (props []store.Property, decoded int, err error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
-		return nil, nil
+		return nil, 0, nil
 	}
 	if raw[0] != '{' {
-		return nil, fmt.Errorf("must be an object, not %.20s", raw)
+		return nil, 0, fmt.Errorf("must be an object, not %.20q", raw)
 	}
-	var props []store.Property
-	err := eachMember(raw, func(rawKey, rawValue []byte) error {
+	raw, decoded = charset.JSON(raw)
+	err = eachMember(raw, func(rawKey, rawValue []byte) error {
 		var key string
 		if err := json.Unmarshal(rawKey, &key); err != nil {
 			return fmt.Errorf("key: %v", err)
@@ -33,7 +35,7 @@ func properties(raw json.RawMessage) ([]store.Property, error) {
 		props = append(props, store.Property{Key: key, Value: v})
 		return nil
 	})
-	return props, err
+	return props, decoded, err
 }
 
 // eachMember calls fn with the raw key (quoted) and value of each member of the JSON object raw, in order.

@@ -12,6 +12,7 @@ import (
 	"github.com/patrimap/patrimap/importers"
 	"github.com/patrimap/patrimap/importers/geojson"
 	"github.com/patrimap/patrimap/importers/shapefile"
+	"github.com/patrimap/patrimap/importers/tempdir"
 	"github.com/patrimap/patrimap/store"
 )
 
@@ -172,7 +173,7 @@ func (f *File) Source(prog *importers.Progress) (importers.Source, func() error,
 		// Each pass over a zip member inflates it again: national parks take one pass per dataset, so the
 		// shapefile is extracted once (after the zip's checks) and read from disk. Close removes it.
 		if f.extracted == "" {
-			dir, err := os.MkdirTemp("", "patrimap-zip-")
+			dir, err := tempdir.New("zip") // named after this process: the next run removes it after a kill -9
 			if err != nil {
 				return nil, nil, err
 			}

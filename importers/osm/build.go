@@ -2,7 +2,9 @@ package osm
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -16,6 +18,7 @@ import (
 	"github.com/paulmach/osm/osmxml"
 
 	"github.com/patrimap/patrimap/importers"
+	"github.com/patrimap/patrimap/importers/limit"
 )
 
 // elementSource gives the elements of one type, in file order. keepNode, when set, is a hint that lets a PBF
@@ -29,7 +32,7 @@ type memorySource struct{ res *response }
 
 func (m *memorySource) scan(ctx context.Context, typ osm.Type, _ func(*osm.Node) bool, fn func(osm.Object) error) error {
 	for _, o := range m.res.objects {
-		if o.ObjectID().Type() != typ {
+		if elementType(o) != typ {
 			continue
 		}
 		if err := fn(o); err != nil {
@@ -39,8 +42,30 @@ func (m *memorySource) scan(ctx context.Context, typ osm.Type, _ func(*osm.Node)
 	return ctx.Err()
 }
 
+// elementType is the type of a node, way or relation, "" for anything else an OSM XML file may hold
+// (changesets, notes, users: skipped; the library's ObjectID().Type() panics on them).
+func elementType(o osm.Object) osm.Type {
+	switch o.(type) {
+	case *osm.Node:
+		return osm.TypeNode
+	case *osm.Way:
+		return osm.TypeWay
+	case *osm.Relation:
+		return osm.TypeRelation
+	}
+	return ""
+}
+
 // fileSource reads an OSM XML or PBF file once per call.
-type fileSource struct{ f *File }
+type fileSource struct {
+	f *File
+	// memory, when set, bounds what a scan may read once decompressed: over it, the scan stops with
+	// errTooLargeForMemory.
+	memory int64
+}
+
+// errTooLargeForMemory stops a scan meant to fill memory that found more than fileSource.memory bytes.
+var errTooLargeForMemory = errors.New("too large to decode in memory")
 
 func (s *fileSource) scan(ctx context.Context, typ osm.Type, keepNode func(*osm.Node) bool, fn func(osm.Object) error) error {
 	return s.scanType(ctx, typ, keepNode, fn)
@@ -57,29 +82,40 @@ func (s *fileSource) scanType(ctx context.Context, typ osm.Type, keepNode func(*
 		return err
 	}
 	defer closeFn()
+	var mem *limit.Reader
+	if s.memory > 0 {
+		mem = &limit.Reader{R: r, N: s.memory, What: "the decompressed file", Hint: "read in passes"}
+		r = mem
+	}
 	var sc osm.Scanner
 	if s.f.Format == FormatPBF {
-		ps := osmpbf.New(ctx, r, max(1, runtime.GOMAXPROCS(0)))
+		procs := max(1, runtime.GOMAXPROCS(0))
+		blobs := newPBFBlobs(r, procs)
+		defer blobs.Close()
+		ps := osmpbf.New(ctx, blobs, procs)
 		if typ != "" {
 			ps.SkipNodes, ps.SkipWays, ps.SkipRelations = typ != osm.TypeNode, typ != osm.TypeWay, typ != osm.TypeRelation
 		}
 		ps.FilterNode = keepNode
 		sc = ps
 	} else {
-		sc = osmxml.New(ctx, r)
+		sc = osmxml.New(ctx, &xmlBounds{r: r})
 	}
 	defer sc.Close()
 	for sc.Scan() {
 		o := sc.Object()
-		if typ != "" && o.ObjectID().Type() != typ {
+		if t := elementType(o); t == "" || typ != "" && t != typ {
 			continue
 		}
 		if err := fn(o); err != nil {
 			return err
 		}
 	}
+	if mem != nil && mem.Exceeded() {
+		return errTooLargeForMemory
+	}
 	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%w: osm: %s: %v", errBadFile, s.f.Path, err)
+		return fmt.Errorf("%w: osm: %s: %w", errBadFile, filepath.Base(s.f.Path), err)
 	}
 	return nil
 }

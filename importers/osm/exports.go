@@ -2,7 +2,6 @@ package osm
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/patrimap/patrimap/importers"
 	"github.com/patrimap/patrimap/importers/geojson"
+	"github.com/patrimap/patrimap/importers/limit"
 )
 
 // An export (geodatamine, overpass-turbo, osmtogeojson) has one feature per element with the tags as properties
@@ -384,7 +384,7 @@ func readCSVExport(ctx context.Context, name string, r io.Reader, row func(l csv
 	if err != nil {
 		return fmt.Errorf("%w: osm: %s: %v", errBadFile, name, err)
 	}
-	cr := csv.NewReader(br)
+	cr := limit.NewCSV(br)
 	cr.Comma = sniffComma(strings.TrimPrefix(first, "\ufeff"))
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
@@ -405,6 +405,9 @@ func readCSVExport(ctx context.Context, name string, r io.Reader, row func(l csv
 			break
 		}
 		line++
+		if errors.Is(err, limit.ErrExceeded) {
+			return fmt.Errorf("%w: osm: %s: %w", errBadFile, name, err)
+		}
 		if err != nil {
 			return fmt.Errorf("%w: osm: %s: line %d: %v", errBadFile, name, line, err)
 		}

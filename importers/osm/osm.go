@@ -8,11 +8,9 @@
 package osm
 
 import (
-	"bufio"
 	"bytes"
-	"compress/bzip2"
-	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -22,6 +20,7 @@ import (
 	"github.com/paulmach/osm"
 
 	"github.com/patrimap/patrimap/importers"
+	"github.com/patrimap/patrimap/importers/limit"
 )
 
 // errBadFile marks errors caused by the input file.
@@ -56,6 +55,7 @@ type File struct {
 	stats       Stats
 	csvFilter   *exportFilter
 	size        int64
+	inMemory    int64 // xmlInMemory; tests make it smaller
 }
 
 // Stats are what a read of an OSM file went through, for benchmarks and reports.
@@ -69,7 +69,7 @@ func Open(path string, opts Options) (*File, error) {
 	if opts.Theme == nil {
 		return nil, fmt.Errorf("osm: no theme: say which elements to keep with --theme or --theme-file")
 	}
-	f := &File{Path: path, opts: opts}
+	f := &File{Path: path, opts: opts, inMemory: xmlInMemory}
 	if st, err := os.Stat(path); err == nil {
 		f.size = st.Size()
 	}
@@ -91,32 +91,24 @@ func Open(path string, opts Options) (*File, error) {
 	return f, nil
 }
 
-// open opens the file, decompressing it; the reader counts bytes in the progress display.
+// open opens the file, decompressing it; the reader counts bytes in the progress display. A compressed file
+// may inflate 100 times at most (limit.Expansion): OSM XML inflates 10 to 15 times, a bomb a thousand.
 func (f *File) open() (io.Reader, func() error, error) {
 	fh, err := os.Open(f.Path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("osm: %w", err)
 	}
-	var r io.Reader = bufio.NewReaderSize(fh, 1<<16)
+	var r io.Reader = fh
 	if f.opts.Progress != nil {
 		r = f.opts.Progress.Reader(r)
 	}
-	br := bufio.NewReader(r)
-	magic, _ := br.Peek(3)
-	switch {
-	case bytes.HasPrefix(magic, []byte("BZh")):
-		f.Compression = "bzip2"
-		return bufio.NewReaderSize(bzip2.NewReader(br), 1<<16), fh.Close, nil
-	case bytes.HasPrefix(magic, []byte{0x1f, 0x8b}):
-		f.Compression = "gzip"
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			fh.Close()
-			return nil, nil, fmt.Errorf("%w: osm: %s: %v", errBadFile, filepath.Base(f.Path), err)
-		}
-		return zr, fh.Close, nil
+	dr, compression, err := limit.Decompress(r, 0, 0)
+	if err != nil {
+		fh.Close()
+		return nil, nil, fmt.Errorf("%w: osm: %s: %v", errBadFile, filepath.Base(f.Path), err)
 	}
-	return br, fh.Close, nil
+	f.Compression = compression
+	return dr, fh.Close, nil
 }
 
 // sniff tells the format from the first bytes of the (decompressed) content.
@@ -194,11 +186,14 @@ func (f *File) Records(ctx context.Context, rep *importers.Report, emit func(imp
 			return err
 		}
 		defer closeFn()
+		// A response is decoded whole: what it inflates to is bounded, not only what it weighs.
+		mem := &limit.Reader{R: r, N: overpassInMemory, What: "an Overpass response (decoded in memory)",
+			Hint: "query a smaller territory, or import an extract in .osm.pbf (read in streamed passes)"}
 		var res *response
 		if f.Format == FormatOverpassJS {
-			res, err = decodeOverpassJSON(r)
+			res, err = decodeOverpassJSON(mem)
 		} else {
-			res, err = decodeOverpassXML(r)
+			res, err = decodeOverpassXML(mem)
 		}
 		if err != nil {
 			return fmt.Errorf("osm: %s: %w", filepath.Base(f.Path), err)
@@ -209,22 +204,31 @@ func (f *File) Records(ctx context.Context, rep *importers.Report, emit func(imp
 		if res.remark != "" {
 			rep.Warn("Overpass remark: %s", res.remark)
 		}
+		rep.FixN(textFix, "", res.notUTF8)
 		return f.build(ctx, rep, &memorySource{res: res}, res.centers, emit)
 	}
-	if f.Format == FormatOSMXML && f.size > 0 && f.size < xmlInMemory {
-		// encoding/xml is the slow part: a small file is decoded once and the three passes run in memory.
+	if f.Format == FormatOSMXML && f.size > 0 && f.size < f.inMemory {
+		// encoding/xml is the slow part: a small file is decoded once and the three passes run in memory. Small
+		// once decompressed: a file that inflates beyond xmlInMemory is read in three passes after all.
 		res := &response{}
-		err := (&fileSource{f: f}).scanAll(ctx, func(o osm.Object) error {
+		err := (&fileSource{f: f, memory: f.inMemory}).scanAll(ctx, func(o osm.Object) error {
 			res.objects = append(res.objects, o)
 			return nil
 		})
-		if err != nil {
+		if err == nil {
+			return f.build(ctx, rep, &memorySource{res: res}, nil, emit)
+		}
+		if !errors.Is(err, errTooLargeForMemory) {
 			return err
 		}
-		return f.build(ctx, rep, &memorySource{res: res}, nil, emit)
 	}
 	return f.build(ctx, rep, &fileSource{f: f}, nil, emit)
 }
 
-// xmlInMemory is the size under which an OSM XML file is decoded once into memory rather than read three times.
-const xmlInMemory = 32 << 20
+const (
+	// xmlInMemory is the size, once decompressed, under which an OSM XML file is decoded once into memory rather
+	// than read three times: about four times as much memory (Andorra's 40 MB of XML: 160 MB peak).
+	xmlInMemory = 64 << 20
+	// overpassInMemory bounds an Overpass response, decoded whole (the elements are kept for the three passes).
+	overpassInMemory = 1 << 30
+)

@@ -13,6 +13,9 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/osm"
+
+	"github.com/patrimap/patrimap/importers/charset"
+	"github.com/patrimap/patrimap/importers/limit"
 )
 
 // ErrOverpassRemark is the error of an Overpass response whose "remark" reports a server failure (a timeout, out
@@ -26,6 +29,7 @@ type response struct {
 	centers map[osm.FeatureID]orb.Point
 	areas   int
 	remark  string
+	notUTF8 int // strings read as Windows-1252
 }
 
 type ovLatLon struct {
@@ -63,27 +67,78 @@ type ovElement struct {
 	Members   []ovMember        `json:"members"`
 }
 
-// decodeOverpassJSON reads an Overpass JSON response.
+// decodeOverpassJSON reads an Overpass JSON response, one element at a time: only the elements are kept, each
+// element and each value in it bounded (limit.JSON). Strings that are not UTF-8 are read as Windows-1252.
 func decodeOverpassJSON(r io.Reader) (*response, error) {
-	var doc struct {
-		Remark   string            `json:"remark"`
-		Elements []json.RawMessage `json:"elements"`
+	lim := limit.NewJSON(r, limit.JSONLimits{SpanWhat: "an element",
+		Hint: "no OSM element is that large: check the response, or query a smaller territory"})
+	dec := json.NewDecoder(lim)
+	res := &response{centers: map[osm.FeatureID]orb.Point{}}
+	bad := func(err error) error {
+		if errors.Is(err, limit.ErrExceeded) {
+			return fmt.Errorf("%w: %w", errBadFile, err)
+		}
+		return fmt.Errorf("%w: not an Overpass JSON response: %v", errBadFile, err)
 	}
-	if err := json.NewDecoder(r).Decode(&doc); err != nil {
-		return nil, fmt.Errorf("%w: not an Overpass JSON response: %v", errBadFile, err)
+	if tok, err := dec.Token(); err != nil {
+		return nil, bad(err)
+	} else if tok != json.Delim('{') {
+		return nil, bad(fmt.Errorf("starts with %v, not an object", tok))
 	}
-	res := &response{centers: map[osm.FeatureID]orb.Point{}, remark: strings.TrimSpace(doc.Remark)}
+	n := 0
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, bad(err)
+		}
+		lim.Mark()
+		switch tok {
+		case "remark":
+			if err := dec.Decode(&res.remark); err != nil {
+				return nil, bad(err)
+			}
+			res.remark = strings.TrimSpace(res.remark)
+		case "elements":
+			if tok, err := dec.Token(); err != nil {
+				return nil, bad(err)
+			} else if tok != json.Delim('[') {
+				return nil, bad(fmt.Errorf(`"elements" is %v, not an array`, tok))
+			}
+			for dec.More() {
+				n++
+				lim.Mark()
+				var raw json.RawMessage
+				if err := dec.Decode(&raw); err != nil {
+					if errors.Is(err, limit.ErrExceeded) {
+						return nil, fmt.Errorf("%w: element %d: %w", errBadFile, n, err)
+					}
+					return nil, bad(err)
+				}
+				raw, decoded := charset.JSON(raw)
+				res.notUTF8 += decoded
+				var e ovElement
+				if err := json.Unmarshal(raw, &e); err != nil {
+					return nil, fmt.Errorf("%w: element %d: %v", errBadFile, n, err)
+				}
+				if err := res.add(e); err != nil {
+					return nil, fmt.Errorf("%w: element %d: %v", errBadFile, n, err)
+				}
+			}
+			if _, err := dec.Token(); err != nil {
+				return nil, bad(err)
+			}
+		default:
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return nil, bad(err)
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, bad(err)
+	}
 	if err := res.checkRemark(); err != nil {
 		return nil, err
-	}
-	for i, raw := range doc.Elements {
-		var e ovElement
-		if err := json.Unmarshal(raw, &e); err != nil {
-			return nil, fmt.Errorf("%w: element %d: %v", errBadFile, i+1, err)
-		}
-		if err := res.add(e); err != nil {
-			return nil, fmt.Errorf("%w: element %d: %v", errBadFile, i+1, err)
-		}
 	}
 	return res, nil
 }
@@ -169,7 +224,7 @@ func tagsOf(m map[string]string) osm.Tags {
 // decodeOverpassXML reads an Overpass XML response (the OSM XML format plus <center>, <remark>, <area> and the
 // coordinates of `out geom` on <nd>).
 func decodeOverpassXML(r io.Reader) (*response, error) {
-	dec := xml.NewDecoder(r)
+	dec := xml.NewDecoder(&xmlBounds{r: r})
 	res := &response{centers: map[osm.FeatureID]orb.Point{}}
 	var (
 		cur     *ovElement
@@ -201,6 +256,9 @@ func decodeOverpassXML(r io.Reader) (*response, error) {
 		tok, err := dec.Token()
 		if err == io.EOF {
 			break
+		}
+		if errors.Is(err, limit.ErrExceeded) {
+			return nil, fmt.Errorf("%w: %w", errBadFile, err)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%w: not an Overpass XML response: %v", errBadFile, err)

@@ -40,6 +40,11 @@ func newPBFWriter(w io.Writer) (*pbfWriter, error) {
 }
 
 func (pw *pbfWriter) writeBlob(typ string, raw []byte) error {
+	return pw.writeBlobDeclaring(typ, raw, len(raw))
+}
+
+// writeBlobDeclaring writes a blob whose raw_size says declared, whatever raw holds: a hostile or broken file.
+func (pw *pbfWriter) writeBlobDeclaring(typ string, raw []byte, declared int) error {
 	var z bytes.Buffer
 	zw := zlib.NewWriter(&z)
 	zw.Write(raw)
@@ -48,7 +53,7 @@ func (pw *pbfWriter) writeBlob(typ string, raw []byte) error {
 	}
 	var blob []byte
 	blob = protowire.AppendTag(blob, 2, protowire.VarintType)
-	blob = protowire.AppendVarint(blob, uint64(len(raw)))
+	blob = protowire.AppendVarint(blob, uint64(declared))
 	blob = protowire.AppendTag(blob, 3, protowire.BytesType)
 	blob = protowire.AppendBytes(blob, z.Bytes())
 	var hdr []byte

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/patrimap/patrimap/importers/charset"
 	"github.com/patrimap/patrimap/store"
 )
 
@@ -232,6 +234,7 @@ func (e Element) Ref() string { return e.Type + "/" + strconv.FormatInt(e.ID, 10
 
 // Properties derives the theme's columns from e. fix is told about values that could not be converted.
 func (t *Theme) Properties(e Element, fix func(what string)) []store.Property {
+	e.Tags = validTags(e.Tags, fix)
 	props := make([]store.Property, 0, len(normalised)+len(t.Columns))
 	for _, f := range normalised {
 		if t.hasColumn(f.Name) {
@@ -263,6 +266,32 @@ func (t *Theme) Properties(e Element, fix func(what string)) []store.Property {
 		props = append(props, store.Property{Key: c.Name, Value: c.value(e, fix)})
 	}
 	return props
+}
+
+// textFix is the report's line for text that was not UTF-8 (charset's rule).
+const textFix = "text not valid UTF-8 read as Windows-1252"
+
+// validTags returns tags with every key and value that is not UTF-8 read as Windows-1252 (a PBF's string
+// table or a CSV export may hold any bytes), telling fix about each; tags itself when all are UTF-8.
+func validTags(tags map[string]string, fix func(string)) map[string]string {
+	var out map[string]string
+	for k, v := range tags {
+		dk, bad1 := charset.DecodeString(k, nil)
+		dv, bad2 := charset.DecodeString(v, nil)
+		if !bad1 && !bad2 {
+			continue
+		}
+		if out == nil {
+			out = maps.Clone(tags)
+		}
+		delete(out, k)
+		out[dk] = dv
+		fix(textFix)
+	}
+	if out == nil {
+		return tags
+	}
+	return out
 }
 
 func (c Column) value(e Element, fix func(string)) any {

@@ -6,11 +6,14 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/patrimap/patrimap/importers/charset"
 )
 
 // textDecoder turns DBF text into UTF-8. The declared encoding comes from the .cpg, else from the language
 // driver byte; but real files lie (a .cpg saying UTF-8 over a few CP1252 bytes), so each value is checked:
-// valid UTF-8 is taken as UTF-8, anything else is decoded with the declared single-byte code page, or CP1252.
+// valid UTF-8 is taken as UTF-8, anything else is decoded with the declared single-byte code page, or CP1252
+// (importers/charset's rule, shared by every family).
 type textDecoder struct {
 	name      string           // "UTF-8", "CP1252", ... or "" when nothing declares it
 	from      string           // where the declaration comes from, for the report
@@ -48,35 +51,28 @@ func (d textDecoder) Describe() string {
 
 // decode returns the value as UTF-8 and, when the value did not follow the file's declaration, what was done.
 func (d textDecoder) decode(b []byte) (string, string) {
-	ascii := true
-	for _, c := range b {
-		if c >= 0x80 {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return string(b), ""
-	}
-	if utf8.Valid(b) {
-		s := string(b)
-		if strings.ContainsRune(s, utf8.RuneError) {
-			return s, "replacement character (U+FFFD) already in the source, kept"
-		}
-		if d.declared8 {
-			// Text in a single-byte code page almost never forms valid multi-byte UTF-8 by chance.
-			return s, "text in UTF-8 although the file declares " + d.name + ", read as UTF-8"
-		}
+	s, decoded := charset.Decode(b, d.charmap)
+	switch {
+	case decoded && d.name == "UTF-8":
+		return s, "bytes not valid UTF-8 decoded as CP1252"
+	case decoded:
 		return s, ""
+	case strings.ContainsRune(s, utf8.RuneError):
+		return s, "replacement character (U+FFFD) already in the source, kept"
+	case d.declared8 && !isASCII(b):
+		// Text in a single-byte code page almost never forms valid multi-byte UTF-8 by chance.
+		return s, "text in UTF-8 although the file declares " + d.name + ", read as UTF-8"
 	}
-	s, err := d.charmap.NewDecoder().Bytes(b)
-	if err != nil {
-		return strings.ToValidUTF8(string(b), "\uFFFD"), "undecodable bytes replaced by U+FFFD"
+	return s, ""
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
 	}
-	if d.name == "UTF-8" {
-		return string(s), "bytes not valid UTF-8 decoded as CP1252"
-	}
-	return string(s), ""
+	return true
 }
 
 func codePageFromCPG(cpg string) (string, *charmap.Charmap, bool) {

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/patrimap/patrimap/importers/charset"
 )
 
 // DetectCRS reads a .prj (ESRI or OGC WKT) and returns its EPSG code and a name. It trusts, in this order: an
@@ -36,22 +38,25 @@ func DetectCRS(wkt string) (int, string, error) {
 }
 
 func clip(s string) string {
-	if len(s) > 60 {
-		return s[:60] + "…"
+	s, _ = charset.DecodeString(s, nil)
+	if r := []rune(s); len(r) > 60 {
+		return string(r[:60]) + "…"
 	}
 	return s
 }
 
-var topRe = regexp.MustCompile(`^(PROJCS|GEOGCS|PROJCRS|GEOGCRS|GEODCRS|PROJECTEDCRS|GEOGRAPHICCRS)\s*[\[(]\s*"([^"]*)"`)
+var topRe = regexp.MustCompile(`(?i)^(PROJCS|GEOGCS|PROJCRS|GEOGCRS|GEODCRS|PROJECTEDCRS|GEOGRAPHICCRS)\s*[\[(]\s*"([^"]*)"`)
 
+// topName reads the kind and the name of the whole CRS. The match is made on the text as written: upper-casing
+// it first changes the length of some bytes (an invalid byte becomes U+FFFD, three bytes), so that positions in
+// one do not hold in the other. A name in Latin-1 (a .prj saved by an old tool) comes out as UTF-8.
 func topName(wkt string) (kind, name string) {
-	m := topRe.FindStringSubmatch(strings.ToUpper(wkt[:min(len(wkt), 200)]))
+	m := topRe.FindStringSubmatch(wkt[:min(len(wkt), 200)])
 	if m == nil {
 		return "", ""
 	}
-	// The name as written (the match was on the upper-cased text).
-	start := strings.Index(wkt, `"`) + 1
-	return m[1], wkt[start : start+len(m[2])]
+	name, _ = charset.DecodeString(m[2], nil)
+	return strings.ToUpper(m[1]), name
 }
 
 var authRe = regexp.MustCompile(`^(?:AUTHORITY\s*\[\s*"EPSG"\s*,\s*"?(\d+)"?|ID\s*\[\s*"EPSG"\s*,\s*(\d+))`)

@@ -2,6 +2,7 @@ package shapefile
 
 import (
 	"archive/zip"
+	"bytes"
 	"encoding/binary"
 	"math"
 	"os"
@@ -305,12 +306,20 @@ func errorsUnwrap(err error) error {
 // zipWith writes a zip holding the given members (name → content); a nil content writes a folder.
 func zipWith(t *testing.T, members [][2]string, modify func(*zip.FileHeader)) string {
 	t.Helper()
-	p := filepath.Join(t.TempDir(), "layer.zip")
-	f, err := os.Create(p)
+	b, err := zipBytes(members, modify)
 	if err != nil {
 		t.Fatal(err)
 	}
-	zw := zip.NewWriter(f)
+	p := filepath.Join(t.TempDir(), "layer.zip")
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func zipBytes(members [][2]string, modify func(*zip.FileHeader)) ([]byte, error) {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
 	for _, m := range members {
 		h := &zip.FileHeader{Name: m[0], Method: zip.Deflate}
 		if modify != nil {
@@ -318,15 +327,12 @@ func zipWith(t *testing.T, members [][2]string, modify func(*zip.FileHeader)) st
 		}
 		w, err := zw.CreateHeader(h)
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		w.Write([]byte(m[1]))
 	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	return p
+	err := zw.Close()
+	return b.Bytes(), err
 }
 
 func TestZip(t *testing.T) {
@@ -471,5 +477,32 @@ func TestExtractZip(t *testing.T) {
 	bad := zipWith(t, [][2]string{{"../x.shp", shp}, {"x.dbf", dbf}}, nil)
 	if _, _, err := ExtractZip(bad, ZipOptions{}, t.TempDir()); err == nil || !strings.Contains(err.Error(), "path traversal") {
 		t.Errorf("traversal: %v", err)
+	}
+}
+
+// Issue 17's reproduction: a short Latin-1 .prj beside a real shapefile made topName slice out of range.
+func TestLatin1PRJ(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join("..", "..", "testdata", "inpn", "apb", "subset_isere_38")
+	for _, ext := range []string{".shp", ".shx", ".dbf"} {
+		b, err := os.ReadFile(filepath.Join(src, "apb"+ext))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, "apb"+ext), b, 0o644)
+	}
+	for _, prj := range prjSeeds[:2] {
+		os.WriteFile(filepath.Join(dir, "apb.prj"), []byte(prj), 0o644)
+		r := openFile(t, filepath.Join(dir, "apb.shp"))
+		_, _, err := DetectCRS(r.PRJ())
+		if err == nil || !strings.Contains(err.Error(), "--crs EPSG:NNNN") {
+			t.Errorf("%q: %v", prj, err)
+		}
+	}
+	if _, _, err := DetectCRS(prjSeeds[0]); !strings.Contains(err.Error(), `unknown coordinate system "Géodésique"`) {
+		t.Errorf("the name is not read as Latin-1: %v", err)
+	}
+	if code, name, err := DetectCRS(`projcs["RGF93 / Lambert-93",` + "AUTHORITY[\"EPSG\",\"2154\"]]"); code != 2154 || name != "RGF93 / Lambert-93" || err != nil {
+		t.Errorf("lower-case keyword: EPSG:%d %q %v", code, name, err)
 	}
 }

@@ -29,8 +29,12 @@ type Error struct {
 
 func (e *Error) Error() string { return fmt.Sprintf("filter: at character %d: %s", e.Pos+1, e.Msg) }
 
-// Parse reads a CQL2 text filter.
+// Parse reads a CQL2 text filter. A filter over one of the limits below is an *Error that says the limit,
+// found before any costly work: the text's size first, then nesting as it is read.
 func Parse(text string) (store.Expr, error) {
+	if len(text) > MaxBytes {
+		return nil, &Error{Pos: MaxBytes, Msg: fmt.Sprintf("the filter is %s bytes long; at most %s", count(len(text)), count(MaxBytes))}
+	}
 	p := &parser{src: text}
 	p.next()
 	e, err := p.or()
@@ -42,6 +46,13 @@ func Parse(text string) (store.Expr, error) {
 	}
 	if p.tok.kind != tEOF {
 		return nil, p.errf("unexpected %q after a complete expression", p.tok.text)
+	}
+	if p.values > MaxValues {
+		return nil, &Error{Pos: 0, Msg: fmt.Sprintf("the filter has %s values; at most %s (each becomes a parameter of the query): split it into several requests", count(p.values), count(MaxValues))}
+	}
+	if d := sqlDepth(e); d > MaxDepth {
+		return nil, &Error{Pos: 0, Msg: fmt.Sprintf("the filter nests conditions %s levels deep once translated to SQL (a chain of n ANDs or ORs counts n); at most %s: "+
+			"write long lists of values as name IN ('a', 'b', ...), and nest fewer parentheses", count(d), count(MaxDepth))}
 	}
 	return e, nil
 }
@@ -67,10 +78,12 @@ type token struct {
 }
 
 type parser struct {
-	src string
-	i   int
-	tok token
-	err *Error
+	src    string
+	i      int
+	tok    token
+	err    *Error
+	nest   int // NOTs and parentheses open around the current token
+	values int // literals read, each a SQL parameter
 }
 
 func (p *parser) errf(format string, args ...any) error {
@@ -181,6 +194,7 @@ func (p *parser) describe() string {
 
 func (p *parser) or() (store.Expr, error) {
 	var xs store.Or
+	start := p.tok.pos
 	for {
 		x, err := p.and()
 		if err != nil {
@@ -192,6 +206,9 @@ func (p *parser) or() (store.Expr, error) {
 		}
 		p.next()
 	}
+	if err := chainLimit(start, len(xs), "OR"); err != nil {
+		return nil, err
+	}
 	if len(xs) == 1 {
 		return xs[0], nil
 	}
@@ -200,6 +217,7 @@ func (p *parser) or() (store.Expr, error) {
 
 func (p *parser) and() (store.Expr, error) {
 	var xs store.And
+	start := p.tok.pos
 	for {
 		x, err := p.not()
 		if err != nil {
@@ -211,13 +229,32 @@ func (p *parser) and() (store.Expr, error) {
 		}
 		p.next()
 	}
+	if err := chainLimit(start, len(xs), "AND"); err != nil {
+		return nil, err
+	}
 	if len(xs) == 1 {
 		return xs[0], nil
 	}
 	return xs, nil
 }
 
+// chainLimit refuses a chain of more than MaxTerms conditions joined by op.
+func chainLimit(pos, n int, op string) error {
+	if n <= MaxTerms {
+		return nil
+	}
+	return &Error{Pos: pos, Msg: fmt.Sprintf("the filter joins %s conditions with %s; at most %s: for a list of values, write name IN ('a', 'b', ...)",
+		count(n), op, count(MaxTerms))}
+}
+
 func (p *parser) not() (store.Expr, error) {
+	if p.keyword("NOT") || p.tok.kind == tLParen {
+		// Nesting is refused as soon as it goes too deep: 50,000 NOTs answer at once.
+		if p.nest++; p.nest > MaxNesting {
+			return nil, p.errf("the filter nests NOT and parentheses more than %d deep; at most %d", MaxNesting, MaxNesting)
+		}
+		defer func() { p.nest-- }()
+	}
 	if p.keyword("NOT") {
 		p.next()
 		x, err := p.not()
@@ -275,9 +312,11 @@ func (p *parser) predicate() (store.Expr, error) {
 			return nil, p.errf("LIKE needs a pattern in single quotes, found %s", p.describe())
 		}
 		pattern := p.tok.text
+		p.values++ // the pattern is a parameter too
 		p.next()
 		return wrap(store.Like{Property: prop, Pattern: pattern}), nil
 	case p.keyword("IN"):
+		start := p.tok.pos
 		p.next()
 		if err := p.expect(tLParen, "'(' after IN"); err != nil {
 			return nil, err
@@ -296,6 +335,10 @@ func (p *parser) predicate() (store.Expr, error) {
 		}
 		if err := p.expect(tRParen, "')' closing the IN list"); err != nil {
 			return nil, err
+		}
+		if len(vs) > MaxValues {
+			return nil, &Error{Pos: start, Msg: fmt.Sprintf("the filter has %s values in IN; at most %s (each becomes a parameter of the query): split it into several requests",
+				count(len(vs)), count(MaxValues))}
 		}
 		return wrap(store.In{Property: prop, Values: vs}), nil
 	case p.keyword("BETWEEN"):
@@ -337,8 +380,10 @@ var reserved = map[string]bool{"AND": true, "OR": true, "NOT": true, "LIKE": tru
 
 func isReserved(s string) bool { return reserved[strings.ToUpper(s)] }
 
-// literal reads a string, a number, a boolean, or DATE('...') / TIMESTAMP('...') (compared as ISO text).
+// literal reads a string, a number, a boolean, or DATE('...') / TIMESTAMP('...') (compared as ISO text, once
+// checked to be a real date).
 func (p *parser) literal() (any, error) {
+	p.values++
 	switch {
 	case p.tok.kind == tString:
 		s := p.tok.text
@@ -370,8 +415,11 @@ func (p *parser) literal() (any, error) {
 		if p.tok.kind != tString {
 			return nil, p.errf("%s needs a quoted ISO 8601 value, e.g. %s('2015-03-12'), found %s", fn, fn, p.describe())
 		}
-		s := p.tok.text
+		s, pos := p.tok.text, p.tok.pos
 		p.next()
+		if err := checkInstant(fn, s); err != nil {
+			return nil, &Error{Pos: pos, Msg: err.Error()}
+		}
 		return s, p.expect(tRParen, "')' after the "+fn+" value")
 	}
 	return nil, p.errf("expected a value ('text', a number, TRUE, FALSE, DATE('...')), found %s", p.describe())
@@ -407,6 +455,7 @@ func (p *parser) intersects() (store.Expr, error) {
 	if err := p.expect(tRParen, "')' closing S_INTERSECTS"); err != nil {
 		return nil, err
 	}
+	p.values += intersectsParams
 	return store.Intersects{Geometry: g}, nil
 }
 
@@ -420,6 +469,7 @@ func (p *parser) geometry() (orb.Geometry, error) {
 		return nil, p.errf("expected a geometry (BBOX(...) or WKT such as POLYGON((...))), found %s", p.describe())
 	}
 	if p.keyword("BBOX") {
+		before := p.values
 		p.next()
 		if err := p.expect(tLParen, "'(' after BBOX"); err != nil {
 			return nil, err
@@ -449,6 +499,12 @@ func (p *parser) geometry() (orb.Geometry, error) {
 		if len(v) != 4 || v[0] > v[2] || v[1] > v[3] {
 			return nil, p.errf("BBOX needs west,south,east,north with west <= east and south <= north")
 		}
+		for _, pt := range []orb.Point{{v[0], v[1]}, {v[2], v[3]}} {
+			if err := checkLonLat(pt); err != nil {
+				return nil, p.errf("BBOX: %v", err)
+			}
+		}
+		p.values = before // the bounds become S_INTERSECTS's parameters, counted there
 		return orb.Bound{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}.ToPolygon(), nil
 	}
 	// A WKT geometry: from its keyword to the parenthesis that closes it, read by orb.
@@ -471,6 +527,9 @@ func (p *parser) geometry() (orb.Geometry, error) {
 	g, err := wkt.Unmarshal(p.src[start:end])
 	if err != nil {
 		return nil, &Error{Pos: start, Msg: fmt.Sprintf("not a WKT geometry (%v): write it as POLYGON((lon lat, ...)) in WGS84", err)}
+	}
+	if err := checkGeometry(g); err != nil {
+		return nil, &Error{Pos: start, Msg: fmt.Sprintf("%s: %v", strings.ToUpper(g.GeoJSONType()), err)}
 	}
 	p.i = end
 	p.next()
