@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"syscall"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -53,7 +54,11 @@ func (s *Server) requestLog(next echo.HandlerFunc) echo.HandlerFunc {
 			if r := recover(); r != nil {
 				// A stream that failed after its status was sent is cut (http.ErrAbortHandler): log it, then
 				// let net/http close the connection.
-				s.logRequest(c, start, id, fmt.Errorf("answer cut: %v", r))
+				cause := fmt.Errorf("answer cut: %v", r)
+				if e, ok := c.Get(streamErrorKey).(error); ok {
+					cause = fmt.Errorf("answer cut: %w", e)
+				}
+				s.logRequest(c, start, id, cause)
 				panic(r)
 			}
 		}()
@@ -89,10 +94,25 @@ func (s *Server) logRequest(c echo.Context, start time.Time, id string, err erro
 }
 
 // clientGone says whether err came of the client going away: its request's context ended (net/http cancels
-// it when the connection closes), whatever the error the handler saw then (a write on a closed connection,
-// a statement interrupted).
+// it when the connection closes), whatever the error the handler saw then (a statement interrupted), or a
+// write found the connection closed before net/http noticed.
 func clientGone(c echo.Context, err error) bool {
-	return err != nil && errors.Is(c.Request().Context().Err(), context.Canceled)
+	return err != nil && (errors.Is(c.Request().Context().Err(), context.Canceled) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET))
+}
+
+// streamErrorKey keeps the error of a stream cut by cutStream, for the request's log line.
+const streamErrorKey = "patrimap.stream-error"
+
+// cutStream ends an answer whose status is sent and whose stream failed with err: the connection is cut, so
+// that the client sees a truncated answer rather than a complete-looking one with features missing. A client
+// gone is no failure (the request's line says 499); anything else is logged as an error, with attrs.
+func (s *Server) cutStream(c echo.Context, err error, msg string, attrs ...any) {
+	c.Set(streamErrorKey, err)
+	if !clientGone(c, err) {
+		s.log.Error(msg, append(attrs, "error", err)...)
+	}
+	panic(http.ErrAbortHandler)
 }
 
 // recoverPanics turns a handler's panic into a 500 with its stack in the log.
