@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -191,48 +193,80 @@ func TestBaseURLNeverFromAClient(t *testing.T) {
 	}
 }
 
-// stalling is a catalogue whose snapshots wait for the request to end, or fail as a broken database does.
+// stalling is a catalogue whose snapshots wait for the request to end (inStream: after the first feature of a
+// stream, once the answer has begun), or fail as a broken database does.
 type stalling struct {
 	*memory.Store
-	broken  error
-	entered chan struct{}
+	broken   error
+	inStream bool
+	entered  chan struct{}
 }
 
 func (s stalling) Snapshot(ctx context.Context) (store.Snapshot, error) {
-	if s.broken != nil {
+	switch {
+	case s.broken != nil:
 		return nil, s.broken
+	case s.inStream:
+		sn, err := s.Store.Snapshot(ctx)
+		return stallingStream{Snapshot: sn, entered: s.entered}, err
 	}
 	s.entered <- struct{}{}
 	<-ctx.Done()
 	return nil, ctx.Err()
 }
 
-// A client that goes away is logged 499, not 500, and its request stops: the log line is written once the
-// handler has returned, and the handler only returns when its snapshot gave up on the ended request.
-func TestClientGoneIs499(t *testing.T) {
-	cat := stalling{Store: memory.New(), entered: make(chan struct{}, 1)}
-	fx, log := serveWith(t, cat)
-	ctx, cancel := context.WithCancel(context.Background())
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, fx.srv.URL+"/collections/rnn/items", nil)
-	done := make(chan error, 1)
-	go func() {
-		res, err := http.DefaultClient.Do(req)
-		if err == nil {
-			res.Body.Close()
+type stallingStream struct {
+	store.Snapshot
+	entered chan struct{}
+}
+
+func (s stallingStream) Features(ctx context.Context, d store.Dataset, q store.Query, each func(*store.Feature) error) error {
+	first := true
+	return s.Snapshot.Features(ctx, d, q, func(f *store.Feature) error {
+		if err := each(f); err != nil || !first {
+			return err
 		}
-		done <- err
-	}()
-	<-cat.entered // the request is in the handler: the client hangs up
-	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) {
-		t.Fatalf("client: %v", err)
-	}
-	for line := range log.lines {
-		if strings.Contains(line, "msg=request") {
-			if !strings.Contains(line, "status=499") || !strings.Contains(line, "level=INFO") {
-				t.Errorf("a client gone is logged %q, want status=499 at level INFO", line)
+		first = false
+		s.entered <- struct{}{}
+		<-ctx.Done()
+		return fmt.Errorf("read rows: %w", ctx.Err())
+	})
+}
+
+// A client that goes away is logged 499, not 500 nor an error, and its request stops: the log line is written
+// once the handler has returned, and the handler only returns when the store gave up on the ended request.
+// Before the answer (waiting for a snapshot) and in the middle of a stream.
+func TestClientGoneIs499(t *testing.T) {
+	_, rnn := memoryFixture(t)
+	for _, inStream := range []bool{false, true} {
+		cat := stalling{Store: rnn, inStream: inStream, entered: make(chan struct{}, 1)}
+		fx, log := serveWith(t, cat)
+		ctx, cancel := context.WithCancel(context.Background())
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, fx.srv.URL+"/collections/rnn/items?f=json", nil)
+		done := make(chan error, 1)
+		go func() {
+			res, err := http.DefaultClient.Do(req)
+			if err == nil {
+				_, err = io.ReadAll(res.Body)
+				res.Body.Close()
 			}
-			break
+			done <- err
+		}()
+		<-cat.entered // the request is in the handler: the client hangs up
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Fatalf("client: %v", err)
+		}
+		for line := range log.lines {
+			if strings.Contains(line, "msg=request") {
+				if !strings.Contains(line, "status=499") || !strings.Contains(line, "level=INFO") {
+					t.Errorf("in stream %v: a client gone is logged %q, want status=499 at level INFO", inStream, line)
+				}
+				break
+			}
+		}
+		if strings.Contains(log.String(), "level=ERROR") {
+			t.Errorf("in stream %v: a client gone is logged as an error:\n%s", inStream, log)
 		}
 	}
 }
