@@ -319,6 +319,14 @@ func TestRequestsBounded(t *testing.T) {
 			t.Errorf("%.60s: %d %.300s, want 400 saying %q", tc.query, res.StatusCode, body, tc.want)
 		}
 	}
+	for _, tc := range []struct{ path, want string }{
+		{"/tiles/rnn/99/0/0.mvt", "zoom 99 is past the maximum zoom 14"},
+		{"/tiles/rnn/5/99999/0.mvt", "x and y go from 0 to 31"},
+	} {
+		if res, body := fx.get(t, tc.path); res.StatusCode != 404 || !strings.Contains(string(body), tc.want) {
+			t.Errorf("%s: %d %.300s, want 404 saying %q", tc.path, res.StatusCode, body, tc.want)
+		}
+	}
 	if res, _ := fx.get(t, "/collections/rnn/items?offset=1000000000&f=json"); res.StatusCode != 200 {
 		t.Errorf("an offset beyond the end: %d, want 200 and no feature", res.StatusCode)
 	}
