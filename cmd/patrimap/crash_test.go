@@ -348,8 +348,8 @@ func TestSignalDuringImport(t *testing.T) {
 		code int
 		says string
 	}{
-		{syscall.SIGINT, 130, "patrimap: interrupted (SIGINT); nothing was changed, the previous version of the dataset is still served"},
-		{syscall.SIGTERM, 143, "patrimap: stopped (SIGTERM); nothing was changed, the previous version of the dataset is still served"},
+		{syscall.SIGINT, 130, "patrimap: interrupted (SIGINT); nothing was changed, the previous version of the dataset is still served; run the command again to import it"},
+		{syscall.SIGTERM, 143, "patrimap: stopped (SIGTERM); nothing was changed, the previous version of the dataset is still served; run the command again to import it"},
 	} {
 		stopped := 0
 		for attempt := 0; attempt < 8 && stopped < 3; attempt++ {

@@ -89,9 +89,9 @@ func outcome(ctx context.Context, err error) (int, string) {
 		return code, what
 	}
 	if len(ii.done) == 0 {
-		return code, what + "; nothing was changed, the previous version of the dataset is still served"
+		return code, what + "; nothing was changed, the previous version of the dataset is still served; run the command again to import it"
 	}
-	return code, fmt.Sprintf("%s; %s imported before, the dataset being imported then keeps its previous version, still served",
+	return code, fmt.Sprintf("%s; %s imported before, the dataset being imported then keeps its previous version, still served; run the command again for the rest",
 		what, strings.Join(ii.done, ", "))
 }
 
