@@ -59,6 +59,16 @@ type Writer interface {
 // numbered by the record (a report's "fid 12" is the stored feature 12). On any error the previous version of
 // the dataset stays as it was.
 func Run(ctx context.Context, w Writer, job Job) (store.Dataset, error) {
+	d, err := run(ctx, w, job)
+	if err != nil && ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
+		// Interrupted (Ctrl-C, SIGTERM): whatever failed then (a source cut short, a statement the store
+		// stopped) failed because of it, and the caller must see the interruption, not a broken input.
+		err = fmt.Errorf("import %s: %w: %v", job.Info.ID, ctx.Err(), err)
+	}
+	return d, err
+}
+
+func run(ctx context.Context, w Writer, job Job) (store.Dataset, error) {
 	rep := job.Report
 	start := time.Now()
 	rep.Dataset = job.Info.ID

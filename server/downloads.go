@@ -83,8 +83,7 @@ func (s *Server) download(c echo.Context, id string, dl download) error {
 	if err != nil {
 		// The status is sent: cut the connection so that the client sees a truncated file rather than a
 		// complete-looking one with features missing.
-		s.log.Error("download stream failed", "dataset", d.ID, "format", dl.Suffix, "written", w.Count(), "error", err)
-		panic(http.ErrAbortHandler)
+		s.cutStream(c, err, "download stream failed", "dataset", d.ID, "format", dl.Suffix, "written", w.Count())
 	}
 	return nil
 }

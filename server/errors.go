@@ -19,11 +19,14 @@ type problem struct {
 
 func badRequest(format string) error { return echo.NewHTTPError(http.StatusBadRequest, format) }
 
+// handleError answers err. A 404 says only what a store.ErrNotFound (or the handler) says is missing; a 500
+// says nothing of its cause, which goes to the log with the request id the answer gives; a client gone gets
+// nothing (the log says 499).
 func (s *Server) handleError(err error, c echo.Context) {
-	if c.Response().Committed {
+	if c.Response().Committed || clientGone(c, err) {
 		return
 	}
-	status, detail := http.StatusInternalServerError, "internal error: see the server log"
+	status, detail := http.StatusInternalServerError, ""
 	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &he):
@@ -38,8 +41,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	case errors.Is(err, store.ErrBadQuery):
 		status, detail = http.StatusBadRequest, err.Error()
 	}
-	if status >= 500 {
-		s.log.Error("request failed", "uri", c.Request().RequestURI, "error", err)
+	if status == http.StatusInternalServerError {
+		id, _ := c.Get(requestIDKey).(string)
+		detail = "internal error: the server's log says what failed, under request id " + id
 	}
 	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
 	if c.Request().Method == http.MethodHead {

@@ -298,8 +298,7 @@ func (s *Server) items(c echo.Context) error {
 		err = w.EndCollection(nil)
 	}
 	if err != nil {
-		s.log.Error("items stream failed", "collection", d.ID, "written", w.Count(), "error", err)
-		panic(http.ErrAbortHandler)
+		s.cutStream(c, err, "items stream failed", "collection", d.ID, "written", w.Count())
 	}
 	return nil
 }

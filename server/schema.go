@@ -114,8 +114,7 @@ func (s *Server) dataPackage(c echo.Context, id string) error {
 	base := s.baseURL(c)
 	if err := datapackage.Write(ctx, c.Response(), sn, d, sh, ts, base+"/datasets/"+d.ID); err != nil {
 		// The status is sent: cut the connection so that the client sees a broken zip, not a short one.
-		s.log.Error("data package stream failed", "dataset", d.ID, "error", err)
-		panic(http.ErrAbortHandler)
+		s.cutStream(c, err, "data package stream failed", "dataset", d.ID)
 	}
 	return nil
 }

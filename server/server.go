@@ -48,7 +48,9 @@ type Server struct {
 	reproject *geo.Reprojector
 	topology  *geo.Topology
 	// base is the public base URL (serve --base-url): stable URIs for the DCAT catalogue; "" when not given.
-	base    string
+	base string
+	// proxies are the trusted proxies, whose forwarding headers count (serve --trusted-proxies).
+	proxies Proxies
 	schemas *schemaCache
 }
 
@@ -73,14 +75,8 @@ func New(st Catalog, log *slog.Logger, static fs.FS, opts ...Option) *Server {
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
 		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/" },
 	}))
-	e.Use(middleware.Recover())
-	e.Use(s.requestLog())
-	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
-		AllowOrigins:  []string{"*"},
-		AllowMethods:  []string{http.MethodGet, http.MethodHead, http.MethodOptions},
-		ExposeHeaders: []string{"ETag", "Last-Modified", "Content-Disposition"},
-		MaxAge:        86400,
-	}))
+	e.IPExtractor = s.clientIP
+	e.Use(s.requestLog, s.recoverPanics(), s.securityHeaders, cors())
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
 
 	// Every read answers HEAD too, for link checkers and clients that probe before downloading.
@@ -112,9 +108,14 @@ func (s *Server) Run(ctx context.Context, addr string) error {
 	return s.Serve(ctx, ln)
 }
 
+// maxHeaderBytes bounds a request's line and headers (431 beyond), hence every query parameter: a CQL2 filter
+// sent by GET, the longest, is bounded by cql2.MaxBytes, the same.
+const maxHeaderBytes = 1 << 20
+
 // Serve is Run on an existing listener.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{Handler: s.echo, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv := &http.Server{Handler: s.echo, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: maxHeaderBytes}
 	s.log.Info("serving", "addr", "http://"+ln.Addr().String(), "db", s.store.Name())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -133,28 +134,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	return nil
-}
-
-func (s *Server) requestLog() echo.MiddlewareFunc {
-	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
-		LogMethod: true, LogURI: true, LogStatus: true, LogLatency: true, LogRemoteIP: true,
-		LogResponseSize: true, LogError: true, HandleError: true,
-		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
-			attrs := []slog.Attr{
-				slog.String("method", v.Method), slog.String("uri", v.URI), slog.Int("status", v.Status),
-				slog.Duration("latency", v.Latency), slog.Int64("bytes", v.ResponseSize), slog.String("remote", v.RemoteIP),
-			}
-			level := slog.LevelInfo
-			if v.Error != nil {
-				attrs = append(attrs, slog.String("error", v.Error.Error()))
-				if v.Status >= 500 {
-					level = slog.LevelError
-				}
-			}
-			s.log.LogAttrs(c.Request().Context(), level, "request", attrs...)
-			return nil
-		},
-	})
 }
 
 func (s *Server) health(c echo.Context) error {

@@ -99,6 +99,7 @@ func importFamily(ctx context.Context, e *env, f importers.Family, args []string
 				BaseURL: os.Getenv("PATRIMAP_GEO_API")}
 			return b.Boundary(ctx, t)
 		}}
+	var done []string
 	err = open(ctx, env, pos, func(job importers.Job) error {
 		st, err := openStore(ctx)
 		if err != nil {
@@ -108,10 +109,14 @@ func importFamily(ctx context.Context, e *env, f importers.Family, args []string
 		if err != nil {
 			return err
 		}
+		done = append(done, d.ID)
 		return printReport(e, d, job.Report, asJSON)
 	})
 	if ue := (importers.UsageError{}); errors.As(err, &ue) {
 		return usageError{err}
+	}
+	if err != nil && ctx.Err() != nil {
+		return interruptedImport{done: done, err: err}
 	}
 	return err
 }

@@ -33,17 +33,66 @@ var version = "dev"
 type usageError struct{ error }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx := stopOnSignal(context.Background())
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	code := exitCode(err)
-	if code != 0 {
-		fmt.Fprintln(os.Stderr, "patrimap:", err)
-	}
-	if code == 130 {
-		fmt.Fprintln(os.Stderr, "patrimap: interrupted; nothing was changed, the previous version of the dataset is still served")
+	code, msg := outcome(ctx, err)
+	if msg != "" {
+		fmt.Fprintln(os.Stderr, "patrimap:", msg)
 	}
 	os.Exit(code)
+}
+
+// stopped is the cause of the command's context once a signal ended it.
+type stopped struct{ sig syscall.Signal }
+
+func (s stopped) Error() string { return s.sig.String() + " received" }
+
+// stopOnSignal is ctx, cancelled with cause stopped at the first SIGINT or SIGTERM. The signals stay caught
+// until the process exits: a second Ctrl-C while the import rolls back must not kill it half-way with another
+// status.
+func stopOnSignal(ctx context.Context) context.Context {
+	ctx, cancel := context.WithCancelCause(ctx)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		if s, ok := (<-sigs).(syscall.Signal); ok {
+			cancel(stopped{s})
+		}
+	}()
+	return ctx
+}
+
+// outcome is the exit status of a command that returned err under ctx, and the message to print. Once ctx
+// is cancelled by a signal, a command that fails failed because it was stopped, whatever the error says (a
+// statement interrupted, a transaction rolled back under it, a download cut): it exits as shells report a
+// process the signal stopped (128+n: 130 for SIGINT, 143 for SIGTERM) and says what the interruption left.
+func outcome(ctx context.Context, err error) (int, string) {
+	code := exitCode(err)
+	var st stopped
+	signalled := errors.As(context.Cause(ctx), &st)
+	switch {
+	case code == 0:
+		return 0, ""
+	case !signalled && code != 130:
+		return code, err.Error()
+	}
+	what := "interrupted"
+	if signalled {
+		code = 128 + int(st.sig)
+		what += " (SIGINT)"
+		if st.sig == syscall.SIGTERM {
+			what = "stopped (SIGTERM)"
+		}
+	}
+	var ii interruptedImport
+	if !errors.As(err, &ii) {
+		return code, what
+	}
+	if len(ii.done) == 0 {
+		return code, what + "; nothing was changed, the previous version of the dataset is still served; run the command again to import it"
+	}
+	return code, fmt.Sprintf("%s; %s imported before, the dataset being imported then keeps its previous version, still served; run the command again for the rest",
+		what, strings.Join(ii.done, ", "))
 }
 
 // exitCode is 0 on success (and --help), 2 for a command called wrongly, 130 when interrupted, 1 otherwise.
@@ -53,13 +102,23 @@ func exitCode(err error) int {
 	switch {
 	case err == nil || errors.Is(err, flag.ErrHelp):
 		return 0
-	case errors.As(err, &ue), errors.As(err, &iue):
-		return 2
 	case errors.Is(err, context.Canceled):
 		return 130
+	case errors.As(err, &ue), errors.As(err, &iue):
+		return 2
 	}
 	return 1
 }
+
+// interruptedImport is an import stopped by a signal: the datasets of the command imported before it stay,
+// the one being written keeps its previous version (one transaction).
+type interruptedImport struct {
+	done []string
+	err  error
+}
+
+func (e interruptedImport) Error() string { return e.err.Error() }
+func (e interruptedImport) Unwrap() error { return e.err }
 
 // env is what every command gets: where to write, how to open the store, and the importer families.
 type env struct {

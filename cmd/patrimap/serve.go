@@ -10,9 +10,11 @@ import (
 )
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "serve", "serve [--db FILE] [--addr :8080] [--base-url URL]", "patrimap serve --db patrimap.db --addr :8080 --base-url https://patrimap.example.org")
+	fs := newFlags(e, "serve", "serve [--db FILE] [--addr :8080] [--base-url URL] [--trusted-proxies CIDR,...]",
+		"patrimap serve --db patrimap.db --addr :8080 --base-url https://patrimap.example.org")
 	addr := fs.String("addr", ":8080", "`address` to listen on")
-	base := fs.String("base-url", "", "the server's public `URL` (https://patrimap.example.org): stable URIs for the DCAT catalogue that portals harvest")
+	base := fs.String("base-url", "", "the server's public `URL` (https://patrimap.example.org): the address in every absolute link, and stable URIs for the DCAT catalogue that portals harvest")
+	trusted := fs.String("trusted-proxies", "", "reverse proxies (`CIDR,...`, e.g. 10.0.0.0/8,::1) whose Forwarded and X-Forwarded-* headers give the client's address and the public address of links; those of anyone else are ignored")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -23,7 +25,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		}
 		opts = append(opts, server.WithBaseURL(*base))
 	} else {
-		e.log.Warn("no --base-url: the DCAT catalogue (/catalog) answers 503 until the server knows its public address")
+		e.log.Warn("no --base-url: absolute links (TileJSON, OGC API, uMap live layers) name the address each client connected to, " +
+			"and the DCAT catalogue (/catalog) answers 503 until the server knows its public address")
+	}
+	if *trusted != "" {
+		p, err := server.ParseProxies(*trusted)
+		if err != nil {
+			return usageError{fmt.Errorf("serve --trusted-proxies: %w", err)}
+		}
+		opts = append(opts, server.WithTrustedProxies(p))
 	}
 	st, err := e.openStore(ctx)
 	if err != nil {

@@ -58,6 +58,11 @@ type importer struct {
 
 // BeginImport starts building a new version of the dataset id. It waits for any other import to finish.
 func (s *Store) BeginImport(ctx context.Context, id string, opts store.ImportOptions) (store.Import, error) {
+	im, err := s.beginImport(ctx, id, opts)
+	return im, interrupted(ctx, err)
+}
+
+func (s *Store) beginImport(ctx context.Context, id string, opts store.ImportOptions) (store.Import, error) {
 	if err := store.ValidateID(id); err != nil {
 		return nil, err
 	}
@@ -85,6 +90,10 @@ func (s *Store) BeginImport(ctx context.Context, id string, opts store.ImportOpt
 
 // Add stages one row.
 func (im *importer) Add(ctx context.Context, r store.Row) error {
+	return interrupted(ctx, im.add(ctx, r))
+}
+
+func (im *importer) add(ctx context.Context, r store.Row) error {
 	if im.finished != nil {
 		return errors.New("import: Add after Finish")
 	}
@@ -176,7 +185,7 @@ func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 		im.insert.Close()
 	}
 	fail := func(step string, err error) (*store.Result, error) {
-		return nil, fmt.Errorf("import %s: %s: %w", im.id, step, err)
+		return nil, interrupted(ctx, fmt.Errorf("import %s: %s: %w", im.id, step, err))
 	}
 	res := im.schema.Result()
 	tx, t := im.tx, im.table
@@ -320,7 +329,7 @@ func geomExpression(layerType string) string {
 func (im *importer) Commit(ctx context.Context, info store.DatasetInfo, report any) (store.Dataset, error) {
 	fail := func(err error) (store.Dataset, error) {
 		im.Rollback()
-		return store.Dataset{}, err
+		return store.Dataset{}, interrupted(ctx, err)
 	}
 	res, err := im.Finish(ctx)
 	if err != nil {
@@ -348,9 +357,12 @@ func (im *importer) Commit(ctx context.Context, info store.DatasetInfo, report a
 	}
 	err = im.tx.Commit()
 	im.tx = nil
+	if err == nil {
+		checkpoint(ctx, im.conn)
+	}
 	im.conn.Close()
 	if err != nil {
-		return store.Dataset{}, fmt.Errorf("import %s: commit: %w", im.id, err)
+		return store.Dataset{}, interrupted(ctx, fmt.Errorf("import %s: commit: %w", im.id, err))
 	}
 	return d, nil
 }

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"strconv"
 	"strings"
+	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 
@@ -50,7 +52,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 }
 
 func open(ctx context.Context, path, extension string) (*Store, error) {
-	drv := &sqlite3.SQLiteDriver{Extensions: []string{extension}}
+	drv := &sqlite3.SQLiteDriver{Extensions: []string{extension}, ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		_, err := c.Exec(`PRAGMA journal_size_limit = `+strconv.Itoa(walSizeLimit), nil)
+		return err
+	}}
 	s := &Store{
 		db:     sql.OpenDB(connector{dsn: dsn(path, "deferred"), drv: drv}),
 		writer: sql.OpenDB(connector{dsn: dsn(path, "immediate"), drv: drv}),
@@ -66,15 +71,48 @@ func open(ctx context.Context, path, extension string) (*Store, error) {
 	s.writer.SetMaxOpenConns(1)
 	if err := s.init(ctx, extension); err != nil {
 		s.Close()
-		return nil, err
+		return nil, interrupted(ctx, err)
 	}
 	return s, nil
 }
 
+// The WAL holds every page an import writes until a checkpoint copies them into the database, and it grows
+// when readers never let a checkpoint finish (a server on the same file under load; issue 17 saw 161 MB
+// beside a 13.7 MB store). Two bounds: each import ends with a checkpoint (Store.checkpoint), and
+// journal_size_limit cuts the file back to walSizeLimit when the WAL starts over (SQLite keeps it at its
+// largest otherwise).
+const (
+	walSizeLimit = 16 << 20
+	// checkpointWait is how long the checkpoint after an import waits for readers of the old version to let go
+	// of the WAL, before it settles for copying what it can.
+	checkpointWait = 500 * time.Millisecond
+)
+
+// checkpoint copies the WAL into the database on conn, the writer's connection, after an import. TRUNCATE
+// empties the WAL file when no reader still reads from it (readers that start after the copy read the database
+// file, so a busy server only delays it by its requests in flight, up to checkpointWait); otherwise PASSIVE
+// copies what the readers allow and the next import's writer starts the WAL over. Its errors are not the
+// import's: the new version is committed, and the next checkpoint will copy it.
+func checkpoint(ctx context.Context, conn *sql.Conn) (emptied bool) {
+	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = `+strconv.Itoa(int(checkpointWait.Milliseconds()))); err != nil {
+		return false
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA busy_timeout = `+strconv.Itoa(int(busyTimeout.Milliseconds())))
+	var busy, log, copied int
+	if err := conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &log, &copied); err == nil && busy == 0 {
+		return true
+	}
+	conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &log, &copied)
+	return false
+}
+
+// busyTimeout is how long a statement waits for a lock (another import's, a checkpoint's).
+const busyTimeout = 30 * time.Second
+
 func dsn(path, txlock string) string {
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL") // readers keep reading the previous version while an import writes
-	q.Set("_busy_timeout", "30000")
+	q.Set("_busy_timeout", strconv.Itoa(int(busyTimeout.Milliseconds())))
 	q.Set("_synchronous", "NORMAL")
 	// The writer takes the write lock at BEGIN, not half-way through an import; readers never take it.
 	q.Set("_txlock", txlock)
@@ -105,6 +143,9 @@ func (s *Store) init(ctx context.Context, extension string) error {
 	var hasMeta int
 	if err := conn.QueryRowContext(ctx,
 		`SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'geometry_columns'`).Scan(&hasMeta); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("open %s: %w", s.path, err)
+		}
 		return fmt.Errorf("open %s: not a SQLite database? %w", s.path, err)
 	}
 	if hasMeta == 0 {
@@ -123,6 +164,17 @@ func (s *Store) init(ctx context.Context, extension string) error {
 		return fmt.Errorf("open %s: create the memo: %w", s.path, err)
 	}
 	return nil
+}
+
+// interrupted makes ctx's end the cause of err when ctx ended before err came back. Once a context ends,
+// database/sql rolls its transaction back under the import and go-sqlite3 interrupts the statement running:
+// what fails next says "sql: statement is closed", "interrupted" or "transaction has already been committed
+// or rolled back", which a caller could not tell from a broken database (Ctrl-C must exit 130, not 1).
+func interrupted(ctx context.Context, err error) error {
+	if err == nil || ctx.Err() == nil || errors.Is(err, ctx.Err()) {
+		return err
+	}
+	return fmt.Errorf("%w: %v", ctx.Err(), err)
 }
 
 // quoteIdent quotes an SQL identifier (table or column name) for SQLite. Every identifier that comes from data
