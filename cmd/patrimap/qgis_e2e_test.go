@@ -138,7 +138,11 @@ func TestQGISLoadsPatrimap(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, qgisPython, "../../test/qgis/load.py", casesFile, resultsFile)
-	cmd.Env = append(os.Environ(), "QT_QPA_PLATFORM=offscreen", "XDG_RUNTIME_DIR="+dir)
+	runtime := filepath.Join(dir, "xdg-runtime")
+	if err := os.Mkdir(runtime, 0o700); err != nil { // Qt wants its runtime directory private
+		t.Fatal(err)
+	}
+	cmd.Env = append(os.Environ(), "QT_QPA_PLATFORM=offscreen", "XDG_RUNTIME_DIR="+runtime)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("test/qgis/load.py: %v\n%s", err, out)
 	} else {
