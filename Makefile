@@ -13,7 +13,7 @@ STATICCHECK_VERSION ?= v0.8.2
 
 # Debian packages: what running patrimap needs, and what its tests check it with.
 RUN_DEBS  := libsqlite3-mod-spatialite libproj-dev libgeos-dev gcc libc6-dev zlib1g-dev
-TEST_DEBS := $(RUN_DEBS) gdal-bin python3-gdal spatialite-bin time chromium poppler-utils
+TEST_DEBS := $(RUN_DEBS) gdal-bin python3-gdal spatialite-bin time chromium poppler-utils qgis python3-qgis
 
 # Every parser's fuzz target, as package:Target. `make test` runs each for FUZZTIME_TEST (3 s) after the unit tests
 # (about two minutes in all on two cores), `make fuzz` for FUZZTIME. A target missing from this list fails both.

@@ -21,6 +21,8 @@ type GeoJSONWriter struct {
 	keys   [][]byte // `"name":` for each field, quoted once
 	buf    []byte
 	n      int
+	// jsonText writes JSON columns as their JSON text in a string (see JSONAsText).
+	jsonText bool
 }
 
 // NewGeoJSONWriter returns a writer of features with the given fields onto w.
@@ -30,6 +32,14 @@ func NewGeoJSONWriter(w io.Writer, fields []store.Field) *GeoJSONWriter {
 		k := AppendJSONString(nil, f.Name)
 		g.keys = append(g.keys, append(k, ':'))
 	}
+	return g
+}
+
+// JSONAsText makes the writer give the value of a JSON column (an array or an object) as its JSON text in a
+// string, ["38185"] as "[\"38185\"]": for clients that cannot take nested values (QGIS's OGC API provider
+// blanks arrays of objects), the text loses nothing. It returns g.
+func (g *GeoJSONWriter) JSONAsText() *GeoJSONWriter {
+	g.jsonText = true
 	return g
 }
 
@@ -105,7 +115,11 @@ func (g *GeoJSONWriter) appendFeature(b []byte, f *store.Feature) []byte {
 			b = append(b, ',')
 		}
 		b = append(b, g.keys[i]...)
-		b = appendValue(b, g.fields[i].Type, v)
+		t := g.fields[i].Type
+		if t == store.FieldJSON && g.jsonText {
+			t = store.FieldText
+		}
+		b = appendValue(b, t, v)
 	}
 	return append(b, "}}"...)
 }
@@ -124,7 +138,10 @@ func (g *GeoJSONWriter) End() error {
 // Flush sends what is buffered, so that a slow stream shows progress to its client.
 func (g *GeoJSONWriter) Flush() error { return g.w.Flush() }
 
-// appendValue writes a stored value as JSON according to its field's type.
+// appendValue writes a stored value as JSON according to its field's type. A real is always written with a
+// decimal point or an exponent (12.0, not 12), so that a reader guessing types from a few features (GDAL's
+// GeoJSON driver, QGIS over OGC API) does not take a column of reals for integers and lose the fractions of
+// the features after.
 func appendValue(b []byte, t store.FieldType, v any) []byte {
 	switch v := v.(type) {
 	case nil:
@@ -135,13 +152,19 @@ func appendValue(b []byte, t store.FieldType, v any) []byte {
 		}
 		return AppendJSONString(b, v)
 	case int64:
-		if t == store.FieldBoolean {
+		switch t {
+		case store.FieldBoolean:
 			return strconv.AppendBool(b, v != 0)
+		case store.FieldReal:
+			return appendReal(b, float64(v))
 		}
 		return strconv.AppendInt(b, v, 10)
 	case float64:
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return append(b, "null"...)
+		}
+		if t == store.FieldReal {
+			return appendReal(b, v)
 		}
 		return strconv.AppendFloat(b, v, 'g', -1, 64)
 	case bool:
@@ -150,6 +173,18 @@ func appendValue(b []byte, t store.FieldType, v any) []byte {
 		return AppendJSONString(b, string(v))
 	}
 	return append(b, "null"...)
+}
+
+// appendReal writes v as a JSON number that reads as a real: 12.0, 0.5, 1e+21.
+func appendReal(b []byte, v float64) []byte {
+	start := len(b)
+	b = strconv.AppendFloat(b, v, 'g', -1, 64)
+	for _, c := range b[start:] {
+		if c == '.' || c == 'e' {
+			return b
+		}
+	}
+	return append(b, ".0"...)
 }
 
 const hex = "0123456789abcdef"

@@ -3,6 +3,7 @@ package encode
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -60,5 +61,43 @@ func TestGeoJSONWriter(t *testing.T) {
 	}
 	if fc.Features[1].Geometry != nil {
 		t.Errorf("null geometry written as %v", fc.Features[1].Geometry)
+	}
+}
+
+// JSON columns as JSON text, for clients that cannot take nested values: the string holds the exact JSON; reals
+// always read as reals (12.0), integers stay integers.
+func TestGeoJSONWriterJSONAsTextAndReals(t *testing.T) {
+	fields := []store.Field{{Name: "events", Type: store.FieldJSON}, {Name: "area_ha", Type: store.FieldReal}, {Name: "n", Type: store.FieldInteger}}
+	events := `[{"date":"1942-08-09","type":"inscrit","partial":false,"text":"1942/08/09 : inscrit MH"}]`
+	for _, tc := range []struct {
+		asText bool
+		want   string
+	}{
+		{false, `"properties":{"events":` + events + `,"area_ha":12.0,"n":12}}`},
+		{true, `"properties":{"events":"[{\"date\":\"1942-08-09\",\"type\":\"inscrit\",\"partial\":false,\"text\":\"1942/08/09 : inscrit MH\"}]","area_ha":12.0,"n":12}}`},
+	} {
+		var out bytes.Buffer
+		w := NewGeoJSONWriter(&out, fields)
+		if tc.asText {
+			w.JSONAsText()
+		}
+		if err := w.WriteFeature(&store.Feature{FID: 1, Values: []any{events, 12.0, int64(12)}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), tc.want) {
+			t.Errorf("as text %v:\n%s\nwant %s", tc.asText, out.String(), tc.want)
+		}
+		var f struct{ Properties map[string]any }
+		if err := json.Unmarshal(out.Bytes(), &f); err != nil {
+			t.Fatalf("invalid JSON: %v", err)
+		}
+		if s, ok := f.Properties["events"].(string); tc.asText && (!ok || s != events) {
+			t.Errorf("the text is not the column's JSON: %q", f.Properties["events"])
+		}
+	}
+	for v, want := range map[float64]string{0.5: "0.5", -3: "-3.0", 1e21: "1e+21", 2.5e-7: "2.5e-07", 0: "0.0"} {
+		if got := string(appendReal(nil, v)); got != want {
+			t.Errorf("appendReal(%v) = %s, want %s", v, got, want)
+		}
 	}
 }

@@ -27,7 +27,8 @@ const (
 
 // itemsParams are the query parameters /items knows; any other must name a property (an equality filter).
 var itemsParams = map[string]bool{"f": true, "limit": true, "offset": true, "bbox": true, "bbox-crs": true, "crs": true,
-	"datetime": true, "properties": true, "sortby": true, "filter": true, "filter-lang": true, "filter-crs": true}
+	"datetime": true, "properties": true, "sortby": true, "filter": true, "filter-lang": true, "filter-crs": true,
+	"json": true}
 
 // itemsRequest is a parsed /items request.
 type itemsRequest struct {
@@ -256,7 +257,11 @@ func (s *Server) items(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if notModifiedAs(c, d, format) {
+	asText, err := jsonAsText(c)
+	if err != nil {
+		return err
+	}
+	if notModifiedAs(c, d, representation(format, asText)) {
 		return c.NoContent(http.StatusNotModified)
 	}
 	// Without a filter the catalogue knows the count: no scan.
@@ -285,6 +290,9 @@ func (s *Server) items(c echo.Context) error {
 		fields = selected(d, r.query.Select)
 	}
 	w := encode.NewGeoJSONWriter(c.Response(), fields)
+	if asText {
+		w.JSONAsText()
+	}
 	if err := w.BeginCollection(append(head[1:len(head)-1], ',')); err != nil {
 		return nil // the client went away
 	}
@@ -316,15 +324,19 @@ func (s *Server) item(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("collection %s has no feature %q: feature ids are the numbers the items give", d.ID, c.Param("featureId")))
 	}
 	for name := range c.QueryParams() {
-		if name != "f" && name != "crs" {
-			return badRequest(fmt.Sprintf("unknown parameter %q: a feature takes f and crs", name))
+		if name != "f" && name != "crs" && name != "json" {
+			return badRequest(fmt.Sprintf("unknown parameter %q: a feature takes f, crs and json", name))
 		}
 	}
 	out, err := parseCRS("crs", c.QueryParam("crs"))
 	if err != nil {
 		return badRequest(err.Error())
 	}
-	if notModifiedAs(c, d, format) {
+	asText, err := jsonAsText(c)
+	if err != nil {
+		return err
+	}
+	if notModifiedAs(c, d, representation(format, asText)) {
 		return c.NoContent(http.StatusNotModified)
 	}
 	var feature *store.Feature
@@ -360,7 +372,11 @@ func (s *Server) item(c echo.Context) error {
 		return nil
 	}
 	extra, _ := marshalJSON(links)
-	return encode.NewGeoJSONWriter(c.Response(), d.Fields).WriteFeature(feature, append([]byte(`,"links":`), extra...))
+	w := encode.NewGeoJSONWriter(c.Response(), d.Fields)
+	if asText {
+		w.JSONAsText()
+	}
+	return w.WriteFeature(feature, append([]byte(`,"links":`), extra...))
 }
 
 func relFor(format, of string) string {

@@ -78,6 +78,44 @@ func negotiate(c echo.Context) (string, error) {
 	return formatJSON, nil
 }
 
+// How JSON columns (arrays and objects: Mérimée's protection_events, insee_codes) are written over OGC API.
+// QGIS's OGC API provider (3.22 to at least 3.40) reads each page with GDAL's GeoJSON driver, which makes an
+// array of objects a JSON string field; QGIS then converts it to the JSON field type it took from the first
+// page, fails, and shows NULL (protection_events: NULL in 327 of 327). QGIS builds the /items URLs itself and
+// sends no parameter patrimap could key on; it names itself in its User-Agent ("Mozilla/5.0 QGIS/32216"). So:
+//
+//   - json=native writes the columns as JSON (arrays, objects), json=text as their JSON text in a string;
+//   - without json=, a client whose User-Agent names QGIS gets text, any other (GDAL's OAPIF driver, browsers,
+//     the web map) JSON. The queryables declare what the same request would get: a string of JSON text
+//     (contentMediaType application/json) or an array or object. The GeoJSON download is always JSON.
+const (
+	jsonNative = "native"
+	jsonText   = "text"
+)
+
+// jsonAsText tells whether this OGC API request gets JSON columns as text (see above).
+func jsonAsText(c echo.Context) (bool, error) {
+	switch v := c.QueryParam("json"); v {
+	case jsonText:
+		return true, nil
+	case jsonNative:
+		return false, nil
+	case "":
+	default:
+		return false, badRequest(fmt.Sprintf("json=%s: JSON columns are written as JSON with json=native, as JSON text in a string with json=text", v))
+	}
+	c.Response().Header().Add("Vary", "User-Agent")
+	return strings.Contains(c.Request().UserAgent(), "QGIS/"), nil
+}
+
+// representation names, for validators, the format of a response and how its JSON columns are written.
+func representation(format string, asText bool) string {
+	if asText && format == formatJSON {
+		return format + "-jsontext"
+	}
+	return format
+}
+
 // openCollection is the start of every /collections/{id} handler: a read snapshot (the caller closes it), the
 // collection as of that snapshot, and the format asked for.
 func (s *Server) openCollection(c echo.Context) (store.Snapshot, store.Dataset, string, error) {
@@ -193,7 +231,8 @@ func (s *Server) collectionJSON(c echo.Context, d store.Dataset) map[string]any 
 		{Href: b + "/items?f=json", Rel: "items", Type: "application/geo+json", Title: "features"},
 		{Href: b + "/items?f=html", Rel: "items", Type: "text/html", Title: "features (HTML)"},
 		{Href: b + "/queryables", Rel: "http://www.opengis.net/def/rel/ogc/1.0/queryables", Type: "application/schema+json", Title: "queryables"},
-		// GDAL's OAPIF driver (QGIS) takes the field types from this schema instead of guessing from a page.
+		// GDAL 3.6's OAPIF driver reads a schema only at rel "describedBy" (case-sensitive), QGIS 3.22 none: both
+		// take the field types from the first page of features, hence the care of the GeoJSON writer's values.
 		{Href: b + "/queryables", Rel: "describedby", Type: "application/schema+json", Title: "schema of the features"},
 	}
 	for _, dl := range downloads {
@@ -277,12 +316,16 @@ func (s *Server) queryables(c echo.Context) error {
 		return err
 	}
 	defer sn.Close()
-	if notModifiedAs(c, d, format) {
+	asText, err := jsonAsText(c)
+	if err != nil {
+		return err
+	}
+	if notModifiedAs(c, d, representation(format, asText)) {
 		return c.NoContent(http.StatusNotModified)
 	}
 	props := map[string]any{}
 	for _, f := range d.Fields {
-		props[f.Name] = fieldSchema(f)
+		props[f.Name] = fieldSchema(f, asText)
 	}
 	if d.GeometryType != "" {
 		props["geometry"] = map[string]any{"title": "geometry", "format": "geometry-any", "description": "the feature's " + strings.ToLower(d.GeometryType)}
@@ -297,7 +340,8 @@ func (s *Server) queryables(c echo.Context) error {
 	})
 }
 
-func fieldSchema(f store.Field) map[string]any {
+// fieldSchema is the JSON Schema of field f's values over OGC API; asText says how JSON columns are written.
+func fieldSchema(f store.Field, asText bool) map[string]any {
 	m := map[string]any{"title": f.Name}
 	if f.Description != "" {
 		m["description"] = f.Description
@@ -313,6 +357,12 @@ func fieldSchema(f store.Field) map[string]any {
 		m["type"], m["format"] = "string", "date"
 	case store.FieldDateTime:
 		m["type"], m["format"] = "string", "date-time"
+	case store.FieldJSON:
+		if asText {
+			m["type"], m["contentMediaType"] = "string", "application/json"
+		} else {
+			m["type"] = []string{"array", "object"}
+		}
 	default:
 		m["type"] = "string"
 	}

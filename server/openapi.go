@@ -24,6 +24,9 @@ func (s *Server) openAPI(c echo.Context) error {
 	f := param("f", "query", "json or html (else the Accept header decides)", map[string]any{"type": "string", "enum": []string{"json", "html"}}, false)
 	collectionID := param("collectionId", "path", "a collection (dataset) id", str, true)
 	crsSchema := map[string]any{"type": "string", "format": "uri", "enum": crsURIs()}
+	jsonParam := param("json", "query", "JSON columns (arrays, objects) as JSON (native) or as their JSON text in a string (text); "+
+		"by default text for QGIS (its User-Agent), whose OGC API provider blanks arrays of objects, JSON for other clients",
+		map[string]any{"type": "string", "enum": []string{jsonNative, jsonText}}, false)
 	itemParams := []any{collectionID, f,
 		param("limit", "query", "features per page", map[string]any{"type": "integer", "minimum": 1, "maximum": maxLimit, "default": defaultLimit}, false),
 		param("offset", "query", "features to skip (the next and prev links give it)", map[string]any{"type": "integer", "minimum": 0, "default": 0}, false),
@@ -36,6 +39,7 @@ func (s *Server) openAPI(c echo.Context) error {
 		param("filter", "query", "a CQL2 text filter on the queryables", str, false),
 		param("filter-lang", "query", "cql2-text", map[string]any{"type": "string", "enum": []string{"cql2-text"}}, false),
 		param("filter-crs", "query", "the CRS of filter geometries (CRS84 only)", map[string]any{"type": "string", "enum": []string{crs84URI}}, false),
+		jsonParam,
 	}
 	ok := func(desc, mime string) map[string]any {
 		return map[string]any{"200": map[string]any{"description": desc, "content": map[string]any{mime: map[string]any{}, "text/html": map[string]any{}}},
@@ -63,9 +67,9 @@ func (s *Server) openAPI(c echo.Context) error {
 				ok("a page of features", "application/geo+json")),
 			"/collections/{collectionId}/items/{featureId}": get("getFeature", "one feature",
 				[]any{collectionID, param("featureId", "path", "the feature's id", map[string]any{"type": "integer"}, true), f,
-					param("crs", "query", "the CRS of the geometry returned", crsSchema, false)},
+					param("crs", "query", "the CRS of the geometry returned", crsSchema, false), jsonParam},
 				ok("the feature", "application/geo+json")),
-			"/collections/{collectionId}/queryables": get("getQueryables", "the properties filters may use", []any{collectionID, f},
+			"/collections/{collectionId}/queryables": get("getQueryables", "the properties filters may use", []any{collectionID, f, jsonParam},
 				ok("a JSON Schema", "application/schema+json")),
 		},
 	}

@@ -156,6 +156,11 @@ func ExportMBTiles(ctx context.Context, src FeatureSource, r *Renderer, layers [
 		st.MaxBytes = max(st.MaxBytes, len(b))
 	}
 	tj := NewTileJSON(layers, "")
+	// Each layer holds the file's zooms, not the server's: readers (QGIS, MapLibre) take a layer's maxzoom as
+	// where to stop asking and overzoom from there.
+	for i := range tj.VectorLayers {
+		tj.VectorLayers[i].MinZoom, tj.VectorLayers[i].MaxZoom = opts.MinZoom, opts.MaxZoom
+	}
 	vl, err := json.Marshal(map[string]any{"vector_layers": tj.VectorLayers})
 	if err != nil {
 		return st, err

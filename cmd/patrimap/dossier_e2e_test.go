@@ -201,7 +201,7 @@ func sqlFigures(t *testing.T, db, spec string) map[string]float64 {
 		geom             string // the geometry column, or NULL for a dataset without
 	}
 	var datasets []ds
-	for _, r := range spatialiteSQL(t, copyDB, `SELECT id, table_name, theme, geometry_type, fields FROM patrimap_datasets ORDER BY id;`) {
+	for _, r := range spatialiteSQL(t, copyDB, `SELECT id, table_name, theme, geometry_type, fields FROM idx_patrimap_datasets_geom ORDER BY id;`) {
 		d := ds{id: r[0], table: r[1], theme: r[2], fields: map[string]bool{}, geom: "t.geom"}
 		if r[3] == "" {
 			d.geom = "NULL"
@@ -385,7 +385,7 @@ func checkPDF(t *testing.T, db string, sql map[string]float64) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.NewReplacer("\u202f", " ", "\u00a0", " ").Replace(string(text)), "\n")
-	for _, r := range spatialiteSQL(t, db, `SELECT id, title FROM patrimap_datasets ORDER BY id;`) {
+	for _, r := range spatialiteSQL(t, db, `SELECT id, title FROM idx_patrimap_datasets_geom ORDER BY id;`) {
 		id, title := r[0], r[1]
 		n, ok := sql["count:"+id]
 		if !ok {

@@ -95,7 +95,7 @@ func TestExportUMapIsereSnapshot(t *testing.T) {
 			t.Errorf("no layer for %s (%s)", d.ID, d.Title)
 		}
 	}
-	rnn, mh := byName["Réserves naturelles nationales"], byName["Monuments historiques (Mérimée)"]
+	rnn, mh := byName["Réserves naturelles nationales (Isère)"], byName["Monuments historiques (Mérimée)"]
 	if rnn["color"] != "ForestGreen" || rnn["fillOpacity"] != 0.4 || rnn["type"] != "Default" || rnn["labelKey"] != "name" ||
 		!strings.Contains(rnn["popupContentTemplate"].(string), "[[{url}|Fiche INPN]]") {
 		t.Errorf("rnn layer options %v", rnn)

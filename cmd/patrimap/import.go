@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -103,6 +104,13 @@ func importFamily(ctx context.Context, e *env, f importers.Family, args []string
 	err = open(ctx, env, pos, func(job importers.Job) error {
 		st, err := openStore(ctx)
 		if err != nil {
+			return err
+		}
+		notes := e.stderr
+		if asJSON { // the report, on stdout, gives the title; stderr stays for errors
+			notes = io.Discard
+		}
+		if job.Info.Title, err = uniqueTitle(ctx, st, job.Info, notes); err != nil {
 			return err
 		}
 		d, err := importers.Run(ctx, st, job)

@@ -65,6 +65,17 @@ func TestTilesExportNationalLayersToMBTiles(t *testing.T) {
 	if meta["format"] != "pbf" || meta["minzoom"] != "0" || meta["maxzoom"] != "8" {
 		t.Errorf("metadata %v", meta)
 	}
+	// Each vector layer says the file's zooms (QGIS stops asking for tiles at a layer's maxzoom), and the
+	// bounds are France's, west,south,east,north.
+	for _, vl := range js.VectorLayers {
+		if vl.MinZoom != 0 || vl.MaxZoom != 8 {
+			t.Errorf("vector layer %s: zooms %d to %d, the file's are 0 to 8", vl.ID, vl.MinZoom, vl.MaxZoom)
+		}
+	}
+	var west, south, east, north float64
+	if _, err := fmt.Sscanf(meta["bounds"], "%g,%g,%g,%g", &west, &south, &east, &north); err != nil || west < -6 || east > 10 || south < 41 || north > 52 || west >= east || south >= north {
+		t.Errorf("bounds %q: %v", meta["bounds"], err)
+	}
 	// Every tile is gzip, at most 500 KB, and at its TMS row: the tile over Paris-Grenoble's latitude at z8.
 	rows, err = sq.Query(`SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles`)
 	if err != nil {

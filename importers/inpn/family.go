@@ -180,8 +180,8 @@ func datasetInfo(l Layer, part Part, id string, terr *territory.Territory, src s
 	if part.Title != "" {
 		title += " – " + part.Title
 	}
-	if terr != nil && terr.Name != "" {
-		title += " (" + terr.Name + ")"
+	if name := territoryName(terr, dsID); name != "" {
+		title += " (" + name + ")"
 	}
 	info := store.DatasetInfo{ID: dsID, Title: title, Theme: store.ThemeNatural, Producer: l.Producer,
 		Licence: "Licence Ouverte 2.0", Source: src,
@@ -192,14 +192,38 @@ func datasetInfo(l Layer, part Part, id string, terr *territory.Territory, src s
 	return info
 }
 
+// territoryName is the territory a dataset's title names, so that two datasets of a layer read apart in a
+// GIS's list of layers (QGIS lists collections and tables by title or name): the --territory's name, else the
+// département a dataset id ends with ("apb-isere": Isère), else none (a national layer).
+func territoryName(terr *territory.Territory, id string) string {
+	if terr != nil {
+		return terr.Name
+	}
+	ref, err := territory.LoadReference()
+	if err != nil {
+		return ""
+	}
+	codes := []string{"2A", "2B", "971", "972", "973", "974", "976"}
+	for n := 1; n <= 95; n++ {
+		codes = append(codes, fmt.Sprintf("%02d", n))
+	}
+	for _, code := range codes {
+		if d, ok := ref.Departement(code); ok && strings.HasSuffix(id, "-"+territory.Slug(d.Name)) {
+			return d.Name
+		}
+	}
+	return ""
+}
+
+// describeSource says in French, as the rest of what users read, where the features were read.
 func describeSource(f *File, wfs bool, l Layer) string {
 	if wfs {
-		return "Read from the Géoplateforme WFS (" + l.WFSType + ")."
+		return "Lu sur le service WFS de la Géoplateforme (" + l.WFSType + ")."
 	}
 	if f == nil {
 		return ""
 	}
-	return "Imported from " + filepath.Base(f.Path) + " (" + f.Format + ")."
+	return "Importé de " + filepath.Base(f.Path) + " (" + f.Format + ")."
 }
 
 func fieldNames(fs []store.Field) []string {

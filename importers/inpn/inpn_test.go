@@ -300,3 +300,19 @@ func gdalPath(t *testing.T, path, layer string) string {
 	t.Fatalf("no %s.shp in %s", layer, path)
 	return ""
 }
+
+// A dataset's title names its territory, so that "apb" and "apb-isere" read apart in QGIS's list: the
+// --territory's name, else the département the id ends with; a national layer's title stays bare.
+func TestDatasetTitlesNameTheirTerritory(t *testing.T) {
+	apb, _ := LayerByKey("apb")
+	for id, want := range map[string]string{
+		"":          "Arrêtés de protection de biotope",
+		"apb-isere": "Arrêtés de protection de biotope (Isère)",
+		"apb-ain":   "Arrêtés de protection de biotope (Ain)",
+		"apb-test":  "Arrêtés de protection de biotope",
+	} {
+		if got := datasetInfo(apb, Part{}, id, nil, store.Source{}).Title; got != want {
+			t.Errorf("id %q: title %q, want %q", id, got, want)
+		}
+	}
+}

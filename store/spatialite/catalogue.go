@@ -14,7 +14,7 @@ import (
 )
 
 var catalogueSchema = []string{
-	`CREATE TABLE IF NOT EXISTS patrimap_datasets (
+	`CREATE TABLE IF NOT EXISTS ` + catalogueTable + ` (
 		id TEXT PRIMARY KEY,
 		table_name TEXT NOT NULL UNIQUE,
 		title TEXT NOT NULL,
@@ -71,7 +71,7 @@ func scanDataset(r rowScanner) (store.Dataset, error) {
 
 // Datasets returns the catalogue as of the snapshot: the datasets whose features the snapshot then reads.
 func (sn *snapshot) Datasets(ctx context.Context) ([]store.Dataset, error) {
-	rows, err := sn.tx.QueryContext(ctx, `SELECT `+datasetColumns+` FROM patrimap_datasets ORDER BY theme, id`)
+	rows, err := sn.tx.QueryContext(ctx, `SELECT `+datasetColumns+` FROM `+catalogueTable+` ORDER BY theme, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list datasets: %w", err)
 	}
@@ -89,7 +89,7 @@ func (sn *snapshot) Datasets(ctx context.Context) ([]store.Dataset, error) {
 
 // Dataset returns the catalogue entry of id as of the snapshot, or an error wrapping store.ErrNotFound.
 func (sn *snapshot) Dataset(ctx context.Context, id string) (store.Dataset, error) {
-	return readDataset(sn.tx.QueryRowContext(ctx, `SELECT `+datasetColumns+` FROM patrimap_datasets WHERE id = ?`, id), id)
+	return readDataset(sn.tx.QueryRowContext(ctx, `SELECT `+datasetColumns+` FROM `+catalogueTable+` WHERE id = ?`, id), id)
 }
 
 // readDataset scans the catalogue row of id.

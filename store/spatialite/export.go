@@ -113,7 +113,7 @@ func (s *Store) export(ctx context.Context, d store.Dataset, path string, format
 	defer tx.Rollback()
 
 	// The first read of src starts the snapshot that every later statement of the transaction sees.
-	cur, err := readDataset(tx.QueryRowContext(ctx, `SELECT `+datasetColumns+` FROM src.patrimap_datasets WHERE id = ?`, d.ID), d.ID)
+	cur, err := readDataset(tx.QueryRowContext(ctx, `SELECT `+datasetColumns+` FROM src.`+catalogueTable+` WHERE id = ?`, d.ID), d.ID)
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("export %s: %w", d.ID, err)
 	}

@@ -404,7 +404,7 @@ func TestExportErrorsLeaveNoFile(t *testing.T) {
 	importFixture(t, s, d.ID, loadFixture(t, "rnn-isere.geojson"), nil)
 	check("replaced version", s.ExportSpatiaLite(ctx, old, path), store.ErrVersionChanged)
 
-	if _, err := s.writer.Exec(`DELETE FROM patrimap_datasets WHERE id = ?`, d.ID); err != nil {
+	if _, err := s.writer.Exec(`DELETE FROM `+catalogueTable+` WHERE id = ?`, d.ID); err != nil {
 		t.Fatal(err)
 	}
 	check("removed dataset", s.ExportGeoPackage(ctx, old, path), store.ErrNotFound)

@@ -66,6 +66,9 @@ func (s *Store) beginImport(ctx context.Context, id string, opts store.ImportOpt
 	if err := store.ValidateID(id); err != nil {
 		return nil, err
 	}
+	if err := checkDatasetTable(id, store.TableName(id)); err != nil {
+		return nil, err
+	}
 	conn, err := s.writer.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("import %s: %w", id, err)
@@ -191,7 +194,7 @@ func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 	tx, t := im.tx, im.table
 
 	var prev sql.NullInt64
-	if err := tx.QueryRowContext(ctx, `SELECT max(version) FROM patrimap_datasets WHERE id = ?`, im.id).Scan(&prev); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT max(version) FROM `+catalogueTable+` WHERE id = ?`, im.id).Scan(&prev); err != nil {
 		return fail("read previous version", err)
 	}
 	res.Version = prev.Int64 + 1
@@ -347,7 +350,7 @@ func (im *importer) Commit(ctx context.Context, info store.DatasetInfo, report a
 	if b := d.BBox; b != nil {
 		minX, minY, maxX, maxY = b.Min[0], b.Min[1], b.Max[0], b.Max[1]
 	}
-	_, err = im.tx.ExecContext(ctx, `INSERT OR REPLACE INTO patrimap_datasets (`+datasetColumns+`)
+	_, err = im.tx.ExecContext(ctx, `INSERT OR REPLACE INTO `+catalogueTable+` (`+datasetColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		d.ID, d.Table, d.Title, d.Description, d.Theme, d.Producer, d.Licence, d.Attribution,
 		d.Source.URL, d.Source.File, d.Source.SHA256, d.Source.RetrievedAt.Format(time.RFC3339Nano), d.SourceCRS,

@@ -9,11 +9,11 @@ import (
 
 // A dataset of polygons or lines keeps, beside its table, the simplified copy of its geometries that the
 // vector tiles of low zooms draw (store.Row.LowZoom, store.LowZoomMax). The copy is written in the import's
-// transaction (so it always matches the version served), in a table GDAL and QGIS do not list (patrimap_*,
-// without a registered geometry column), holding only the rows whose simplified form differs: the others are
-// read from the dataset's table.
+// transaction (so it always matches the version served), in an internal table (internalTable: GDAL and QGIS do
+// not list it), holding only the rows whose simplified form differs: the others are read from the dataset's
+// table.
 
-func lowZoomTable(table string) string { return "patrimap_lowzoom_" + table }
+func lowZoomTable(table string) string { return internalTable("patrimap_lowzoom_" + table) }
 
 // writeLowZoom writes the staged simplified geometries into the dataset's low-zoom table, for layers of lines
 // or polygons.

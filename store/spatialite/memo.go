@@ -10,7 +10,7 @@ import (
 
 // memoSchema is the store's small key/value table (store.Memo): territory boundaries fetched from the national
 // geo API, so that the next import of the same territory works offline.
-const memoSchema = `CREATE TABLE IF NOT EXISTS patrimap_memo (
+const memoSchema = `CREATE TABLE IF NOT EXISTS ` + memoTable + ` (
 	kind      TEXT NOT NULL, -- who keeps it: "territory"
 	key       TEXT NOT NULL, -- "epci:200040715", "commune:63014,63113"
 	value     BLOB NOT NULL,
@@ -21,7 +21,7 @@ const memoSchema = `CREATE TABLE IF NOT EXISTS patrimap_memo (
 // oldTerritories moves the boundaries of files written before the memo, in a table of their own, into the
 // memo, as importers/territory reads them: kind "territory", {"name": ..., "geojson": ...}.
 var oldTerritories = []string{
-	`INSERT OR IGNORE INTO patrimap_memo (kind, key, value, stored_at)
+	`INSERT OR IGNORE INTO ` + memoTable + ` (kind, key, value, stored_at)
 		SELECT 'territory', spec, json_object('name', name, 'geojson', geojson), fetched_at FROM patrimap_territories`,
 	`DROP TABLE patrimap_territories`,
 }
@@ -53,7 +53,7 @@ func initMemo(ctx context.Context, conn *sql.Conn) error {
 // Recall returns the value kept under kind and key; ok is false when there is none.
 func (s *Store) Recall(ctx context.Context, kind, key string) ([]byte, bool, error) {
 	var v []byte
-	err := s.db.QueryRowContext(ctx, `SELECT value FROM patrimap_memo WHERE kind = ? AND key = ?`, kind, key).Scan(&v)
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM `+memoTable+` WHERE kind = ? AND key = ?`, kind, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -65,7 +65,7 @@ func (s *Store) Recall(ctx context.Context, kind, key string) ([]byte, bool, err
 
 // RecallAll returns every value kept under kind, by key.
 func (s *Store) RecallAll(ctx context.Context, kind string) (map[string][]byte, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT key, value FROM patrimap_memo WHERE kind = ?`, kind)
+	rows, err := s.db.QueryContext(ctx, `SELECT key, value FROM `+memoTable+` WHERE kind = ?`, kind)
 	if err != nil {
 		return nil, fmt.Errorf("read every %s from the store: %w", kind, err)
 	}
@@ -87,7 +87,7 @@ func (s *Store) RecallAll(ctx context.Context, kind string) (map[string][]byte, 
 
 // Remember keeps (or replaces) value under kind and key.
 func (s *Store) Remember(ctx context.Context, kind, key string, value []byte) error {
-	_, err := s.writer.ExecContext(ctx, `INSERT OR REPLACE INTO patrimap_memo (kind, key, value, stored_at) VALUES (?, ?, ?, ?)`,
+	_, err := s.writer.ExecContext(ctx, `INSERT OR REPLACE INTO `+memoTable+` (kind, key, value, stored_at) VALUES (?, ?, ?, ?)`,
 		kind, key, value, time.Now().UTC().Format(time.RFC3339))
 	if err != nil {
 		return fmt.Errorf("keep %s %s in the store: %w", kind, key, err)

@@ -155,6 +155,9 @@ func (s *Store) init(ctx context.Context, extension string) error {
 			return fmt.Errorf("open %s: initialise SpatiaLite metadata: %w", s.path, err)
 		}
 	}
+	if err := inTx(ctx, conn, hideInternals); err != nil {
+		return fmt.Errorf("open %s: hide internal tables from GIS: %w", s.path, err)
+	}
 	for _, stmt := range catalogueSchema {
 		if _, err := conn.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("open %s: create catalogue: %w", s.path, err)
@@ -175,6 +178,19 @@ func interrupted(ctx context.Context, err error) error {
 		return err
 	}
 	return fmt.Errorf("%w: %v", ctx.Err(), err)
+}
+
+// inTx runs do in a transaction on conn, committed when do returns no error.
+func inTx(ctx context.Context, conn *sql.Conn, do func(context.Context, *sql.Tx) error) error {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := do(ctx, tx); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // quoteIdent quotes an SQL identifier (table or column name) for SQLite. Every identifier that comes from data

@@ -159,7 +159,7 @@ func TestLowZoomTable(t *testing.T) {
 	}
 	importFixture(t, s, "rnn", fc, everyOther)
 	count := func() (n int) {
-		s.db.QueryRow(`SELECT count(*) FROM patrimap_lowzoom_rnn`).Scan(&n)
+		s.db.QueryRow(`SELECT count(*) FROM ` + lowZoomTable("rnn")).Scan(&n)
 		return n
 	}
 	if n := count(); n != 8 {
@@ -169,7 +169,7 @@ func TestLowZoomTable(t *testing.T) {
 	if n := count(); n != 8 {
 		t.Errorf("after a re-import the copy has %d rows", n)
 	}
-	if _, err := s.writer.Exec(`DROP TABLE patrimap_lowzoom_rnn`); err != nil {
+	if _, err := s.writer.Exec(`DROP TABLE ` + lowZoomTable("rnn")); err != nil {
 		t.Fatal(err)
 	}
 	sn, _ := s.Snapshot(ctx)
