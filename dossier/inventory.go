@@ -101,7 +101,7 @@ func readRows(ctx context.Context, st Store, d store.Dataset, bbox *orb.Bound, e
 }
 
 // count counts every dataset in the territory and fills the parts of the dossier they feed.
-func (b *builder) count(ctx context.Context, st Store, ds []store.Dataset) error {
+func (b *build) count(ctx context.Context, st Store, ds []store.Dataset) error {
 	var byIntersection []store.Dataset
 	museums := map[string][]Museum{}
 	for _, d := range ds {
@@ -133,7 +133,7 @@ func (b *builder) count(ctx context.Context, st Store, ds []store.Dataset) error
 // territory's), else, for a row without a current commune code (none, or only codes of communes merged since),
 // by its position in a commune's contour, or by its département (a dossier of a département, as the importer
 // does). commune is "" when the row is in the territory without a known commune.
-func (b *builder) place(r *row) (commune string, in bool) {
+func (b *build) place(r *row) (commune string, in bool) {
 	current := false
 	for _, c := range r.codes {
 		code, ok := territory.NormaliseINSEE(c)
@@ -171,7 +171,7 @@ func (b *builder) place(r *row) (commune string, in bool) {
 }
 
 // hasCurrentCode says whether one of a row's codes is a current commune.
-func (b *builder) hasCurrentCode(r *row) bool {
+func (b *build) hasCurrentCode(r *row) bool {
 	for _, c := range r.codes {
 		if _, ok := b.ref.Commune(c); ok {
 			return true
@@ -181,7 +181,7 @@ func (b *builder) hasCurrentCode(r *row) bool {
 }
 
 // communeAt is the commune whose contour holds pt, or "".
-func (b *builder) communeAt(pt orb.Point) string {
+func (b *build) communeAt(pt orb.Point) string {
 	for _, code := range b.codes {
 		if b.bounds[code].Contains(pt) && planar.MultiPolygonContains(b.contour[code], pt) {
 			return code
@@ -191,7 +191,7 @@ func (b *builder) communeAt(pt orb.Point) string {
 }
 
 // countByCommune counts the rows of a dataset with commune codes, and keeps what the parts of the dossier use.
-func (b *builder) countByCommune(ctx context.Context, st Store, d store.Dataset, inv *Inventory, museums map[string][]Museum) error {
+func (b *build) countByCommune(ctx context.Context, st Store, d store.Dataset, inv *Inventory, museums map[string][]Museum) error {
 	var unplaced []Site
 	var sites []Site
 	mon := inv.Kind == KindMonuments && b.d.Monuments == nil
@@ -257,14 +257,14 @@ const maxListed = 200
 
 // countByIntersection counts the features of datasets without commune codes that meet the territory, and
 // measures the area the natural layers cover, in one overlay of the communes.
-func (b *builder) countByIntersection(ctx context.Context, st Store, ds []store.Dataset) error {
+func (b *build) countByIntersection(ctx context.Context, st Store, ds []store.Dataset) error {
 	if len(ds) == 0 {
 		if b.hasNatural() {
 			b.d.Natural = &Natural{AreasKnown: false}
 		}
 		return nil
 	}
-	ov, err := newOverlay(b.codes, b.contour, len(ds))
+	ov, err := newOverlay(b.g, b.codes, b.laea, len(ds))
 	if err != nil {
 		return fmt.Errorf("dossier: %w", err)
 	}
@@ -307,7 +307,7 @@ func (b *builder) countByIntersection(ctx context.Context, st Store, ds []store.
 	return nil
 }
 
-func (b *builder) hasNatural() bool {
+func (b *build) hasNatural() bool {
 	for _, inv := range b.d.Inventories {
 		if inv.Kind == KindNatural {
 			return true
@@ -316,7 +316,7 @@ func (b *builder) hasNatural() bool {
 	return false
 }
 
-func (b *builder) source(d store.Dataset) {
+func (b *build) source(d store.Dataset) {
 	b.d.Sources = append(b.d.Sources, Source{Dataset: d.ID, Title: d.Title, Producer: d.Producer, Licence: d.Licence,
 		Attribution: d.Attribution, URL: d.Source.URL, File: d.Source.File, RetrievedAt: d.Source.RetrievedAt,
 		ImportedAt: d.ImportedAt, Version: d.Version})
@@ -326,7 +326,7 @@ func (b *builder) source(d store.Dataset) {
 }
 
 // maps lists the dossier's maps: one per theme that has datasets with geometries.
-func (b *builder) maps() {
+func (b *build) maps() {
 	themes := map[string][]string{}
 	for _, inv := range b.d.Inventories {
 		if inv.CountedBy == NotCounted || inv.Count == inv.NoPosition { // nothing of it to draw

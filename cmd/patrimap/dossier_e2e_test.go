@@ -26,13 +26,23 @@ const isereContours = "../../testdata/territory/contours/communes-38-isere.geojs
 func dossierDB(t *testing.T) string {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "dossier.db")
+	for _, args := range dossierImports() {
+		if out, err := patrimap(t, append(args, "--db", db)...); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+	}
+	return db
+}
+
+// dossierImports are the commands dossierDB runs (without --db).
+func dossierImports() [][]string {
 	var imports [][]string
 	for _, f := range []string{"rnn/subset_isere_38/N_ENP_RNN_S_000.shp", "rnr/subset_isere_38/N_ENP_RNR_S_000.shp", "apb/subset_isere_38/apb.shp",
 		"pn/subset_isere_38/N_ENP_PN_S_000.shp", "rb/subset_isere_38/N_ENP_RB_S_000.shp", "cen/subset_isere_38/cen2013_09.shp"} {
 		layer := strings.Split(f, "/")[0]
 		imports = append(imports, []string{"import", "inpn", "--file", "../../testdata/inpn/" + f, "--dataset", layer + "-isere"})
 	}
-	imports = append(imports,
+	return append(imports,
 		[]string{"import", "culture", "--list", "merimee", "--file", "../../testdata/culture/merimee-isere-camlebrun.csv", "--territory", "dep:38"},
 		[]string{"import", "culture", "--list", "musees", "--file", "../../testdata/culture/musees-victorianed-extract.csv", "--territory", "dep:38"},
 		[]string{"import", "culture", "--list", "musees", "--file", "../../testdata/culture/musees-horaires-isere-puy-de-dome.json", "--territory", "dep:38", "--dataset", "musees-horaires-isere"},
@@ -40,12 +50,6 @@ func dossierDB(t *testing.T) string {
 		[]string{"import", "culture", "--list", "acr", "--file", "../../testdata/culture/acr-vexfrow-extract.csv", "--territory", "dep:38"},
 		[]string{"dossier", "--contours", isereContours},
 	)
-	for _, args := range imports {
-		if out, err := patrimap(t, append(args, "--db", db)...); err != nil {
-			t.Fatalf("%v: %v\n%s", args, err, out)
-		}
-	}
-	return db
 }
 
 // The dossier as a heritage officer reads it, in Debian's chromium: its charts drawn in SVG with a text
@@ -118,7 +122,7 @@ func compareFigures(t *testing.T, spec string, page map[string][]string, sql map
 			g, err := strconv.ParseFloat(v, 64)
 			tol := 0.0
 			if strings.Contains(key, "ha") {
-				tol = math.Max(0.05, 1e-6*math.Abs(w)) // GEOS and simplefeatures node polygons apart by micrometres
+				tol = math.Max(0.05, 1e-6*math.Abs(w)) // SpatiaLite overlays in degrees, the dossier in EPSG:3035: nodes micrometres apart
 			}
 			if err != nil || math.Abs(g-w) > tol {
 				t.Errorf("%s: %s: page %s, SQL %v", spec, key, v, w)
