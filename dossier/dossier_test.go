@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"math"
 	"regexp"
 	"strings"
@@ -328,5 +329,62 @@ func TestJSON(t *testing.T) {
 	}
 	if back.Territory.Spec != "commune:13055" || back.Territory.AreaHa < 100000 || !regexp.MustCompile(`"type":\s*"(Multi)?Polygon"`).Match(back.Territory.Outline) {
 		t.Errorf("JSON %s", buf.String()[:min(buf.Len(), 300)])
+	}
+}
+
+// The page's sentences agree with their counts, in French (singular under two) and in English, and group the
+// digits of large numbers as each language does.
+func TestPageWording(t *testing.T) {
+	monument := func(id, insee, protection, date string) fakeRow {
+		return fakeRow{nil, map[string]any{"id": id, "name": "Monument " + id, "insee": insee, "insee_codes": `["` + insee + `"]`,
+			"protection": protection, "first_protected": date, "protection_events": `[{"date":"` + date + `","type":"` + protection + `"}]`}}
+	}
+	merimee := store.Dataset{DatasetInfo: store.DatasetInfo{ID: "merimee-test", Title: "Monuments historiques (Mérimée)", Theme: store.ThemeCultural},
+		GeometryType: "POINT", Fields: fields("id", "name", "insee", "insee_codes", "protection", "first_protected", "protection_events")}
+	for _, tc := range []struct {
+		name, spec string
+		rows       []fakeRow
+		lang       string
+		want       []string
+	}{
+		{"one of each, French", "commune:13055", []fakeRow{monument("PA1", "13055", "classé", "1951-06-04")}, "fr", []string{
+			"Commune(s) commune:13055 · 1 commune · superficie 108\u202f266\u00a0ha", // Marseille's box, 0.4° by 0.3°
+			"1 monument historique\u00a0: 1 classé, 0 inscrit, 0 classé et inscrit.",
+			"pour la seule commune qui en a",
+		}},
+		{"several, French", "commune:13055,13056", []fakeRow{monument("PA1", "13055", "classé", "1951-06-04"), monument("PA2", "13056", "inscrit", "1926-01-01"),
+			monument("PA3", "13056", "inscrit", "1930-01-01")}, "fr", []string{
+			"· 2 communes ·",
+			"3 monuments historiques\u00a0: 1 classé, 2 inscrits, 0 classé et inscrit.",
+			"Martigues, 2 (0 classé, 2 inscrits, 0 classé et inscrit)",
+		}},
+		{"one, English", "commune:13055", []fakeRow{monument("PA1", "13055", "classé", "1951-06-04")}, "en", []string{
+			"· 1 commune · area 108,266\u00a0ha", "1 monument historique: 1 classé, 0 inscrit, 0 classé and inscrit.",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tt, ref := territoryOf(t, tc.spec)
+			st := &fakeStore{datasets: []store.Dataset{merimee}, rows: map[string][]fakeRow{"merimee-test": tc.rows}}
+			contours := fakeContours{"13055": box(5.2, 43.1, 5.6, 43.4), "13056": box(4.9, 43.3, 5.2, 43.5)}
+			d, err := Build(context.Background(), st, contours, tt, ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := d.HTML(&buf, Page{Lang: tc.lang}); err != nil {
+				t.Fatal(err)
+			}
+			text := html.UnescapeString(regexp.MustCompile(`\s+`).ReplaceAllString(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(buf.String(), ""), " "))
+			for _, w := range tc.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("the page lacks %q in %s", w, text[:min(len(text), 400)])
+				}
+			}
+			for _, bad := range []string{"1 communes", "1 monuments", "1 classés", "1 inscrits", " 0 inscrits", "1 lignes"} {
+				if strings.Contains(text, bad) {
+					t.Errorf("%q on the page", bad)
+				}
+			}
+		})
 	}
 }
