@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -184,6 +185,16 @@ func round2(x float64) float64 {
 
 func (b *build) note(code, detail string) {
 	b.d.Notes = append(b.d.Notes, Note{Code: code, Detail: detail})
+}
+
+// title is a dataset's title without the name of the dossier's territory, when the import added it
+// ("Parcs naturels régionaux (Clermont Auvergne Métropole)" in the dossier of that métropole): said once at the
+// top of the page, it would crowd every table and chart label. The sources keep the whole title.
+func (b *build) title(d store.Dataset) string {
+	if t := strings.TrimSuffix(d.Title, " ("+b.t.Name+")"); t != "" {
+		return t
+	}
+	return d.Title
 }
 
 func (b *build) communeName(code string) string {

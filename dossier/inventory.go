@@ -105,13 +105,14 @@ func (b *build) count(ctx context.Context, st Store, ds []store.Dataset) error {
 	var byIntersection []store.Dataset
 	museums := map[string][]Museum{}
 	for _, d := range ds {
-		inv := Inventory{Dataset: d.ID, Title: d.Title, Kind: kindOf(d), Theme: d.Theme}
+		inv := Inventory{Dataset: d.ID, Title: b.title(d), Kind: kindOf(d), Theme: d.Theme}
 		if _, ok := d.Field("insee"); ok {
 			inv.CountedBy = ByCommune
 			if err := b.countByCommune(ctx, st, d, &inv, museums); err != nil {
 				return err
 			}
-		} else if d.GeometryType != "" && b.contour != nil {
+		} else if (d.GeometryType != "" || d.FeatureCount == 0) && b.contour != nil {
+			// An empty layer (an import of a territory it does not reach: no reserve in the métropole) counts 0.
 			byIntersection = append(byIntersection, d)
 			continue // counted below, all layers in one overlay
 		} else {
@@ -240,14 +241,14 @@ func (b *build) countByCommune(ctx context.Context, st Store, d store.Dataset, i
 		return fmt.Errorf("dossier: %s: %w", d.ID, err)
 	}
 	if inv.NoPosition > 0 {
-		b.d.Unplaced = append(b.d.Unplaced, UnplacedRows{Dataset: d.ID, Title: d.Title, Count: inv.NoPosition, Rows: unplaced})
+		b.d.Unplaced = append(b.d.Unplaced, UnplacedRows{Dataset: d.ID, Title: b.title(d), Count: inv.NoPosition, Rows: unplaced})
 	}
 	if mon {
 		b.finishMonuments(protections)
 	}
 	if len(sites) > 0 {
 		sort.SliceStable(sites, func(i, j int) bool { return sites[i].Commune+sites[i].Name < sites[j].Commune+sites[j].Name })
-		b.d.Lists = append(b.d.Lists, SiteList{Dataset: d.ID, Kind: inv.Kind, Title: d.Title, Sites: sites})
+		b.d.Lists = append(b.d.Lists, SiteList{Dataset: d.ID, Kind: inv.Kind, Title: b.title(d), Sites: sites})
 	}
 	return nil
 }
@@ -270,7 +271,7 @@ func (b *build) countByIntersection(ctx context.Context, st Store, ds []store.Da
 	}
 	invs := make([]Inventory, len(ds))
 	for l, d := range ds {
-		inv := Inventory{Dataset: d.ID, Title: d.Title, Kind: kindOf(d), Theme: d.Theme, CountedBy: ByIntersection}
+		inv := Inventory{Dataset: d.ID, Title: b.title(d), Kind: kindOf(d), Theme: d.Theme, CountedBy: ByIntersection}
 		err := st.Features(ctx, d, store.Query{BBox: b.bbox, Select: []string{}}, func(f *store.Feature) error {
 			in, err := ov.add(l, f.Geometry)
 			if errors.Is(err, errInvalid) {
