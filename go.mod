@@ -10,9 +10,9 @@ require (
 	github.com/paulmach/osm v0.8.0
 	github.com/twpayne/go-geos v0.20.1
 	github.com/twpayne/go-proj/v11 v11.1.0
-	github.com/peterstace/simplefeatures v0.50.0
 	golang.org/x/text v0.40.0
 	google.golang.org/protobuf v1.27.1
+	gopkg.in/yaml.v3 v3.0.1
 )
 
 require (
@@ -28,5 +28,4 @@ require (
 	golang.org/x/net v0.56.0 // indirect
 	golang.org/x/sys v0.46.0 // indirect
 	golang.org/x/time v0.15.0 // indirect
-	gopkg.in/yaml.v3 v3.0.1 // indirect
 )

@@ -38,16 +38,20 @@ func (d *Dossier) textAlternative(l, id string) string {
 	case ChartMonumentsByCommune:
 		m := d.Monuments
 		n := min(len(m.PerCommune), chartTop)
-		w("Barres empilées : nombre de monuments historiques par commune (classés, inscrits, classés et inscrits), pour les %d communes qui en ont le plus sur %s. ",
-			"Stacked bars: monuments historiques per commune (classé, inscrit, both), for the %d communes with the most of %s. ",
-			n, number(l, int64(len(m.PerCommune))))
-		format := "%s, %s (%s classés, %s inscrits, %s classés et inscrits)"
-		if !fr {
-			format = "%s, %s (%s classé, %s inscrit, %s both)"
+		if n == 1 {
+			w("Barres empilées : nombre de monuments historiques par commune (classés, inscrits, classés et inscrits), pour la seule commune qui en a. ",
+				"Stacked bars: monuments historiques per commune (classé, inscrit, both), for the only commune with any. ")
+		} else {
+			w("Barres empilées : nombre de monuments historiques par commune (classés, inscrits, classés et inscrits), pour les %d communes qui en ont le plus sur %s. ",
+				"Stacked bars: monuments historiques per commune (classé, inscrit, both), for the %d communes with the most of %s. ",
+				n, number(l, int64(len(m.PerCommune))))
 		}
 		lead(min(5, n), func(i int) string {
 			c := m.PerCommune[i]
-			return fmt.Sprintf(format, c.Name, number(l, c.Total), number(l, c.Classe), number(l, c.Inscrit), number(l, c.Both))
+			if !fr {
+				return fmt.Sprintf("%s, %s (%s classé, %s inscrit, %s both)", c.Name, number(l, c.Total), number(l, c.Classe), number(l, c.Inscrit), number(l, c.Both))
+			}
+			return fmt.Sprintf("%s, %s (%s, %s, %s)", c.Name, number(l, c.Total), counted(l, c.Classe, "classe"), counted(l, c.Inscrit, "inscrit"), counted(l, c.Both, "both"))
 		})
 	case ChartProtectionsByDecade:
 		m := d.Monuments
@@ -58,10 +62,13 @@ func (d *Dossier) textAlternative(l, id string) string {
 				top = dc
 			}
 		}
-		w("Pyramide : premières protections par décennie, de %d à %d, monuments d'abord classés à gauche, d'abord inscrits à droite. La décennie la plus chargée est %d (%s classés, %s inscrits).",
+		w("Pyramide : premières protections par décennie, de %d à %d, monuments d'abord classés à gauche, d'abord inscrits à droite. La décennie la plus chargée est %d (%s, %s).",
 			"Pyramid: first protections per decade, from %d to %d, monuments first classé on the left, first inscrit on the right. The busiest decade is %d (%s classé, %s inscrit).",
-			first, last, top.Decade, number(l, top.Classe), number(l, top.Inscrit))
-		if m.Undated > 0 {
+			first, last, top.Decade, frOr(fr, counted(l, top.Classe, "classe"), number(l, top.Classe)), frOr(fr, counted(l, top.Inscrit, "inscrit"), number(l, top.Inscrit)))
+		switch {
+		case m.Undated == 1:
+			w(" 1 monument sans date ou nature de première protection n'est pas compté.", " 1 monument without a date or kind of first protection is not counted.")
+		case m.Undated > 1:
 			w(" %s monuments sans date ou nature de première protection ne sont pas comptés.", " %s monuments without a date or kind of first protection are not counted.", number(l, m.Undated))
 		}
 	case ChartNaturalByStatus:
@@ -90,4 +97,12 @@ func (d *Dossier) textAlternative(l, id string) string {
 		})
 	}
 	return b.String()
+}
+
+// frOr is fr's text in French, else en's.
+func frOr(fr bool, frText, enText string) string {
+	if fr {
+		return frText
+	}
+	return enText
 }

@@ -16,7 +16,7 @@ const (
 )
 
 // charts writes the data of each chart the dossier has figures for.
-func (b *builder) charts() {
+func (b *build) charts() {
 	d := b.d
 	if m := d.Monuments; m != nil && m.Total > 0 {
 		c := Chart{ID: ChartMonumentsByCommune, Columns: []string{"insee", "commune", "classe", "inscrit", "classe_et_inscrit", "protection_inconnue", "total"}}

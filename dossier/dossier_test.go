@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"math"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/paulmach/orb"
 
+	"github.com/patrimap/patrimap/geo"
 	"github.com/patrimap/patrimap/importers/territory"
 	"github.com/patrimap/patrimap/store"
 )
@@ -168,8 +171,14 @@ func TestNaturalAreas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := newLAEA()
-	ha := func(mp orb.MultiPolygon) float64 { return projectedArea(p, mp) / 1e4 }
+	var r geo.Reprojector
+	ha := func(mp orb.MultiPolygon) float64 {
+		p, err := r.Reproject(orb.Clone(mp), geo.WGS84, 3035)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return geo.Area(p) / 1e4
+	}
 	overlap := box(5.04, 43.04, 5.08, 43.06)
 	unionAB := ha(a) + ha(b) - ha(overlap)
 	byID := map[string]Inventory{}
@@ -230,26 +239,6 @@ func TestWithoutContours(t *testing.T) {
 	}
 	if !strings.Contains(page.String(), "Areas are unavailable") || !strings.Contains(page.String(), "patrimap dossier --contours") {
 		t.Error("the page does not say that areas are unavailable and how to load contours")
-	}
-}
-
-// The projection is PROJ's EPSG:3035 (values from SpatiaLite's ST_Transform), and areas measured in it are the
-// ellipsoid's.
-func TestLAEA(t *testing.T) {
-	p := newLAEA()
-	for _, tc := range []struct{ lonlat, want orb.Point }{
-		{orb.Point{5.7, 45.2}, orb.Point{3982801.723212, 2463969.167367}},
-		{orb.Point{-1.5, 48.6}, orb.Point{3476435.408746, 2897909.20802}},
-		{orb.Point{55.5, -21.1}, orb.Point{9987229.516132, -3049055.853278}},
-	} {
-		got := p.forward(tc.lonlat)
-		if math.Abs(got[0]-tc.want[0]) > 0.001 || math.Abs(got[1]-tc.want[1]) > 0.001 {
-			t.Errorf("%v → %v; want %v", tc.lonlat, got, tc.want)
-		}
-	}
-	// SpatiaLite: ST_Area(ST_Transform(POLYGON((5 45,6 45,6 46,5 46,5 45)), 3035)) = 8686123977.32365 m².
-	if a := projectedArea(p, box(5, 45, 6, 46)); math.Abs(a-8686123977.32365) > 1 {
-		t.Errorf("area %.3f m², want 8686123977.324", a)
 	}
 }
 
@@ -338,7 +327,64 @@ func TestJSON(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &back); err != nil {
 		t.Fatal(err)
 	}
-	if back.Territory.Spec != "commune:13055" || back.Territory.AreaHa < 100000 || !bytes.Contains(back.Territory.Outline, []byte(`"Polygon"`)) {
+	if back.Territory.Spec != "commune:13055" || back.Territory.AreaHa < 100000 || !regexp.MustCompile(`"type":\s*"(Multi)?Polygon"`).Match(back.Territory.Outline) {
 		t.Errorf("JSON %s", buf.String()[:min(buf.Len(), 300)])
+	}
+}
+
+// The page's sentences agree with their counts, in French (singular under two) and in English, and group the
+// digits of large numbers as each language does.
+func TestPageWording(t *testing.T) {
+	monument := func(id, insee, protection, date string) fakeRow {
+		return fakeRow{nil, map[string]any{"id": id, "name": "Monument " + id, "insee": insee, "insee_codes": `["` + insee + `"]`,
+			"protection": protection, "first_protected": date, "protection_events": `[{"date":"` + date + `","type":"` + protection + `"}]`}}
+	}
+	merimee := store.Dataset{DatasetInfo: store.DatasetInfo{ID: "merimee-test", Title: "Monuments historiques (Mérimée)", Theme: store.ThemeCultural},
+		GeometryType: "POINT", Fields: fields("id", "name", "insee", "insee_codes", "protection", "first_protected", "protection_events")}
+	for _, tc := range []struct {
+		name, spec string
+		rows       []fakeRow
+		lang       string
+		want       []string
+	}{
+		{"one of each, French", "commune:13055", []fakeRow{monument("PA1", "13055", "classé", "1951-06-04")}, "fr", []string{
+			"Commune(s) commune:13055 · 1 commune · superficie 108\u202f266\u00a0ha", // Marseille's box, 0.4° by 0.3°
+			"1 monument historique\u00a0: 1 classé, 0 inscrit, 0 classé et inscrit.",
+			"pour la seule commune qui en a",
+		}},
+		{"several, French", "commune:13055,13056", []fakeRow{monument("PA1", "13055", "classé", "1951-06-04"), monument("PA2", "13056", "inscrit", "1926-01-01"),
+			monument("PA3", "13056", "inscrit", "1930-01-01")}, "fr", []string{
+			"· 2 communes ·",
+			"3 monuments historiques\u00a0: 1 classé, 2 inscrits, 0 classé et inscrit.",
+			"Martigues, 2 (0 classé, 2 inscrits, 0 classé et inscrit)",
+		}},
+		{"one, English", "commune:13055", []fakeRow{monument("PA1", "13055", "classé", "1951-06-04")}, "en", []string{
+			"· 1 commune · area 108,266\u00a0ha", "1 monument historique: 1 classé, 0 inscrit, 0 classé and inscrit.",
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tt, ref := territoryOf(t, tc.spec)
+			st := &fakeStore{datasets: []store.Dataset{merimee}, rows: map[string][]fakeRow{"merimee-test": tc.rows}}
+			contours := fakeContours{"13055": box(5.2, 43.1, 5.6, 43.4), "13056": box(4.9, 43.3, 5.2, 43.5)}
+			d, err := Build(context.Background(), st, contours, tt, ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := d.HTML(&buf, Page{Lang: tc.lang}); err != nil {
+				t.Fatal(err)
+			}
+			text := html.UnescapeString(regexp.MustCompile(`\s+`).ReplaceAllString(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(buf.String(), ""), " "))
+			for _, w := range tc.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("the page lacks %q in %s", w, text[:min(len(text), 400)])
+				}
+			}
+			for _, bad := range []string{"1 communes", "1 monuments", "1 classés", "1 inscrits", " 0 inscrits", "1 lignes"} {
+				if strings.Contains(text, bad) {
+					t.Errorf("%q on the page", bad)
+				}
+			}
+		})
 	}
 }

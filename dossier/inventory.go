@@ -101,17 +101,18 @@ func readRows(ctx context.Context, st Store, d store.Dataset, bbox *orb.Bound, e
 }
 
 // count counts every dataset in the territory and fills the parts of the dossier they feed.
-func (b *builder) count(ctx context.Context, st Store, ds []store.Dataset) error {
+func (b *build) count(ctx context.Context, st Store, ds []store.Dataset) error {
 	var byIntersection []store.Dataset
 	museums := map[string][]Museum{}
 	for _, d := range ds {
-		inv := Inventory{Dataset: d.ID, Title: d.Title, Kind: kindOf(d), Theme: d.Theme}
+		inv := Inventory{Dataset: d.ID, Title: b.title(d), Kind: kindOf(d), Theme: d.Theme}
 		if _, ok := d.Field("insee"); ok {
 			inv.CountedBy = ByCommune
 			if err := b.countByCommune(ctx, st, d, &inv, museums); err != nil {
 				return err
 			}
-		} else if d.GeometryType != "" && b.contour != nil {
+		} else if (d.GeometryType != "" || d.FeatureCount == 0) && b.contour != nil {
+			// An empty layer (an import of a territory it does not reach: no reserve in the métropole) counts 0.
 			byIntersection = append(byIntersection, d)
 			continue // counted below, all layers in one overlay
 		} else {
@@ -133,7 +134,7 @@ func (b *builder) count(ctx context.Context, st Store, ds []store.Dataset) error
 // territory's), else, for a row without a current commune code (none, or only codes of communes merged since),
 // by its position in a commune's contour, or by its département (a dossier of a département, as the importer
 // does). commune is "" when the row is in the territory without a known commune.
-func (b *builder) place(r *row) (commune string, in bool) {
+func (b *build) place(r *row) (commune string, in bool) {
 	current := false
 	for _, c := range r.codes {
 		code, ok := territory.NormaliseINSEE(c)
@@ -171,7 +172,7 @@ func (b *builder) place(r *row) (commune string, in bool) {
 }
 
 // hasCurrentCode says whether one of a row's codes is a current commune.
-func (b *builder) hasCurrentCode(r *row) bool {
+func (b *build) hasCurrentCode(r *row) bool {
 	for _, c := range r.codes {
 		if _, ok := b.ref.Commune(c); ok {
 			return true
@@ -181,7 +182,7 @@ func (b *builder) hasCurrentCode(r *row) bool {
 }
 
 // communeAt is the commune whose contour holds pt, or "".
-func (b *builder) communeAt(pt orb.Point) string {
+func (b *build) communeAt(pt orb.Point) string {
 	for _, code := range b.codes {
 		if b.bounds[code].Contains(pt) && planar.MultiPolygonContains(b.contour[code], pt) {
 			return code
@@ -191,7 +192,7 @@ func (b *builder) communeAt(pt orb.Point) string {
 }
 
 // countByCommune counts the rows of a dataset with commune codes, and keeps what the parts of the dossier use.
-func (b *builder) countByCommune(ctx context.Context, st Store, d store.Dataset, inv *Inventory, museums map[string][]Museum) error {
+func (b *build) countByCommune(ctx context.Context, st Store, d store.Dataset, inv *Inventory, museums map[string][]Museum) error {
 	var unplaced []Site
 	var sites []Site
 	mon := inv.Kind == KindMonuments && b.d.Monuments == nil
@@ -240,14 +241,14 @@ func (b *builder) countByCommune(ctx context.Context, st Store, d store.Dataset,
 		return fmt.Errorf("dossier: %s: %w", d.ID, err)
 	}
 	if inv.NoPosition > 0 {
-		b.d.Unplaced = append(b.d.Unplaced, UnplacedRows{Dataset: d.ID, Title: d.Title, Count: inv.NoPosition, Rows: unplaced})
+		b.d.Unplaced = append(b.d.Unplaced, UnplacedRows{Dataset: d.ID, Title: b.title(d), Count: inv.NoPosition, Rows: unplaced})
 	}
 	if mon {
 		b.finishMonuments(protections)
 	}
 	if len(sites) > 0 {
 		sort.SliceStable(sites, func(i, j int) bool { return sites[i].Commune+sites[i].Name < sites[j].Commune+sites[j].Name })
-		b.d.Lists = append(b.d.Lists, SiteList{Dataset: d.ID, Kind: inv.Kind, Title: d.Title, Sites: sites})
+		b.d.Lists = append(b.d.Lists, SiteList{Dataset: d.ID, Kind: inv.Kind, Title: b.title(d), Sites: sites})
 	}
 	return nil
 }
@@ -257,20 +258,20 @@ const maxListed = 200
 
 // countByIntersection counts the features of datasets without commune codes that meet the territory, and
 // measures the area the natural layers cover, in one overlay of the communes.
-func (b *builder) countByIntersection(ctx context.Context, st Store, ds []store.Dataset) error {
+func (b *build) countByIntersection(ctx context.Context, st Store, ds []store.Dataset) error {
 	if len(ds) == 0 {
 		if b.hasNatural() {
 			b.d.Natural = &Natural{AreasKnown: false}
 		}
 		return nil
 	}
-	ov, err := newOverlay(b.codes, b.contour, len(ds))
+	ov, err := newOverlay(b.g, b.codes, b.laea, len(ds))
 	if err != nil {
 		return fmt.Errorf("dossier: %w", err)
 	}
 	invs := make([]Inventory, len(ds))
 	for l, d := range ds {
-		inv := Inventory{Dataset: d.ID, Title: d.Title, Kind: kindOf(d), Theme: d.Theme, CountedBy: ByIntersection}
+		inv := Inventory{Dataset: d.ID, Title: b.title(d), Kind: kindOf(d), Theme: d.Theme, CountedBy: ByIntersection}
 		err := st.Features(ctx, d, store.Query{BBox: b.bbox, Select: []string{}}, func(f *store.Feature) error {
 			in, err := ov.add(l, f.Geometry)
 			if errors.Is(err, errInvalid) {
@@ -307,7 +308,7 @@ func (b *builder) countByIntersection(ctx context.Context, st Store, ds []store.
 	return nil
 }
 
-func (b *builder) hasNatural() bool {
+func (b *build) hasNatural() bool {
 	for _, inv := range b.d.Inventories {
 		if inv.Kind == KindNatural {
 			return true
@@ -316,7 +317,7 @@ func (b *builder) hasNatural() bool {
 	return false
 }
 
-func (b *builder) source(d store.Dataset) {
+func (b *build) source(d store.Dataset) {
 	b.d.Sources = append(b.d.Sources, Source{Dataset: d.ID, Title: d.Title, Producer: d.Producer, Licence: d.Licence,
 		Attribution: d.Attribution, URL: d.Source.URL, File: d.Source.File, RetrievedAt: d.Source.RetrievedAt,
 		ImportedAt: d.ImportedAt, Version: d.Version})
@@ -326,7 +327,7 @@ func (b *builder) source(d store.Dataset) {
 }
 
 // maps lists the dossier's maps: one per theme that has datasets with geometries.
-func (b *builder) maps() {
+func (b *build) maps() {
 	themes := map[string][]string{}
 	for _, inv := range b.d.Inventories {
 		if inv.CountedBy == NotCounted || inv.Count == inv.NoPosition { // nothing of it to draw

@@ -16,7 +16,7 @@ const (
 // monumentRow counts one monument historique of the territory, and returns its first protection when its date
 // and kind are known: the date is first_protected (the importer's earliest date), the kind that of the events
 // of that date, classé when a monument was classé and inscrit the same day.
-func (b *builder) monumentRow(r *row, commune string, site Site) (Protection, bool) {
+func (b *build) monumentRow(r *row, commune string, site Site) (Protection, bool) {
 	m := b.d.Monuments
 	m.Total++
 	var c *CommuneMonuments
@@ -83,7 +83,7 @@ func firstKind(events, date string) string {
 }
 
 // finishMonuments orders the communes and the protections.
-func (b *builder) finishMonuments(ps []Protection) {
+func (b *build) finishMonuments(ps []Protection) {
 	m := b.d.Monuments
 	for _, code := range sortedCodes(b.monument) {
 		m.PerCommune = append(m.PerCommune, *b.monument[code])

@@ -12,7 +12,7 @@ import (
 // the former national list (2013–2017) has them as French text. When the store holds both, each museum of a
 // list without hours takes the hours of the museum of a list with hours in the same commune with the most
 // similar name (at least one significant word in common; a tie matches neither), and says where they come from.
-func (b *builder) museums(byDataset map[string][]Museum) {
+func (b *build) museums(byDataset map[string][]Museum) {
 	var withHours, without []string
 	for _, id := range sortedCodes(byDataset) {
 		has := false

@@ -9,7 +9,7 @@ import (
 
 // natural fills the areas of the layers counted by intersection: each layer's area in the territory (its own
 // overlaps once), the area covered by at least one natural layer (every overlap once), and per commune.
-func (b *builder) natural(ds []store.Dataset, invs []Inventory, areas []cellAreas, isNatural []bool) {
+func (b *build) natural(ds []store.Dataset, invs []Inventory, areas []cellAreas, isNatural []bool) {
 	var territoryHa float64
 	if b.d.Territory.AreaHa != nil {
 		territoryHa = *b.d.Territory.AreaHa

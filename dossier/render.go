@@ -20,6 +20,16 @@ var pageSource string
 
 var pageTemplate = template.Must(template.New("dossier").Funcs(template.FuncMap{
 	"num": func(l string, n int64) string { return number(l, n) },
+	// noun is the word that follows a count: {{noun $.L .Total "monumentsTotal"}}.
+	"noun": func(l string, n any, key string) (string, error) {
+		switch n := n.(type) {
+		case int:
+			return noun(l, int64(n), key), nil
+		case int64:
+			return noun(l, n, key), nil
+		}
+		return "", fmt.Errorf("noun %s: a count, not %T", key, n)
+	},
 	"ha":  func(l string, x float64) string { return hectares(l, x) },
 	"pct": func(l string, x float64) string { return percent(l, x) },
 	"day": day,

@@ -40,6 +40,10 @@ var words = map[string]map[string]string{
 		"notes": "Limites de ce dossier", "none": "aucun", "noData": "Aucune donnée de ce type dans la base pour ce territoire.",
 		"hoursFrom": "horaires de la liste", "total": "Total", "rows": "lignes",
 		"mapAlt": "Carte", "communeCol": "Commune", "kindCol": "Nature",
+		// The singulars of the nouns that follow a count (see noun).
+		"communes.one": "commune", "monumentsTotal.one": "monument historique", "classe.one": "classé", "inscrit.one": "inscrit",
+		"both.one": "classé et inscrit", "rows.one": "ligne",
+		"museumsOf": "musées", "museumsOf.one": "musée",
 	},
 	"en": {
 		"title": "Heritage dossier", "territories": "Territories", "map": "Map", "other": "Français", "otherLang": "fr",
@@ -71,6 +75,8 @@ var words = map[string]map[string]string{
 		"notes": "Limits of this dossier", "none": "none", "noData": "No data of this kind in the store for this territory.",
 		"hoursFrom": "hours from the list", "total": "Total", "rows": "rows",
 		"mapAlt": "Map", "communeCol": "Commune", "kindCol": "Kind",
+		"communes.one": "commune", "monumentsTotal.one": "monument historique", "rows.one": "row",
+		"museumsOf": "museums", "museumsOf.one": "museum",
 	},
 }
 
@@ -81,6 +87,27 @@ func lang(l string) string {
 	}
 	return "fr"
 }
+
+// noun is the word of words[l] named key that follows a count of n: its singular (key+".one") when the
+// language takes one, "1 monument historique", "2 monuments historiques"; French also for 0 ("0 classé").
+func noun(l string, n int64, key string) string {
+	w := words[lang(l)]
+	if one, ok := w[key+".one"]; ok && singular(l, n) {
+		return one
+	}
+	return w[key]
+}
+
+// singular says whether a count of n takes the singular: in French under two (0 and 1), in English for one.
+func singular(l string, n int64) bool {
+	if lang(l) == "en" {
+		return n == 1 || n == -1
+	}
+	return n > -2 && n < 2
+}
+
+// counted writes a count and its noun: "1 commune", "12\u202f345 communes".
+func counted(l string, n int64, key string) string { return number(l, n) + " " + noun(l, n, key) }
 
 // number writes an integer the way the language does: "12 345" (a narrow no-break space) or "12,345".
 func number(l string, n int64) string {

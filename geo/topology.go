@@ -190,16 +190,8 @@ func (p *Prepared) Intersects(g orb.Geometry) (bool, error) {
 	if g == nil || !p.bound.Intersects(g.Bound()) {
 		return false, nil
 	}
-	cp, kept := p.copies.get()
-	if !kept {
-		var err error
-		if cp, err = p.prepare(); err != nil {
-			return false, err
-		}
-	}
-	defer p.copies.put(cp)
 	var ok bool
-	err := guard(func() error {
+	err := p.with(func(cp *preparedCopy) error {
 		gg, err := toGEOS(cp.c, g)
 		if err != nil {
 			return err
@@ -209,4 +201,17 @@ func (p *Prepared) Intersects(g orb.Geometry) (bool, error) {
 		return nil
 	})
 	return ok, err
+}
+
+// with runs fn with a prepared copy of the geometry that no other goroutine uses meanwhile.
+func (p *Prepared) with(fn func(*preparedCopy) error) error {
+	cp, kept := p.copies.get()
+	if !kept {
+		var err error
+		if cp, err = p.prepare(); err != nil {
+			return err
+		}
+	}
+	defer p.copies.put(cp)
+	return guard(func() error { return fn(cp) })
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -28,11 +29,28 @@ import (
 // server never waits for the geo API (`patrimap dossier` fetches and caches them).
 
 // dossiers computes dossiers and keeps the last few: a dossier of a département takes seconds (its natural
-// areas), and stays right as long as the catalogue and the contours do.
+// areas), and stays right as long as the catalogue and the contours do. Requests for a dossier being computed
+// wait for it rather than compute it again: the page, its JSON and its CSVs come together, and a link shared
+// in a meeting is opened by everyone at once.
 type dossiers struct {
-	s   *Server
-	mu  sync.Mutex
-	hot []cachedDossier
+	s        *Server
+	builder  dossier.Builder // keeps PROJ's transformation from one dossier to the next
+	mu       sync.Mutex
+	hot      []cachedDossier
+	flights  map[string]*flight // the dossiers being computed, by cache key
+	building chan struct{}      // a token per dossier being computed (maxBuilding)
+	builds   atomic.Int64       // dossiers computed
+	// onBuild, when set, is called before a dossier is computed: tests hold the computation there until the
+	// requests they make at once are all waiting.
+	onBuild func(key string)
+}
+
+// flight is one computation of a dossier, and the requests waiting for it.
+type flight struct {
+	done    chan struct{} // closed when d and err are set
+	d       *dossier.Dossier
+	err     error
+	waiters int
 }
 
 type cachedDossier struct {
@@ -43,12 +61,13 @@ type cachedDossier struct {
 // maxCachedDossiers bounds the memory the cache holds (a dossier of a département is a few hundred kB).
 const maxCachedDossiers = 8
 
-func (s *Server) routesDossier(get func(string, echo.HandlerFunc)) {
-	h := &dossiers{s: s}
+func (s *Server) routesDossier(get func(string, echo.HandlerFunc)) *dossiers {
+	h := &dossiers{s: s, flights: map[string]*flight{}, building: make(chan struct{}, maxBuilding)}
 	get("/territories", h.list)
 	get("/territories/at", h.at)
 	get("/territories/:spec", h.page)
 	get("/territories/:spec/:chart", h.chart)
+	return h
 }
 
 // territory reads the {spec} of a path: a malformed spec is a 400, an unknown code a 404.
@@ -72,43 +91,108 @@ func (h *dossiers) territory(raw string) (*territory.Territory, *territory.Refer
 	return t, ref, nil
 }
 
-// get returns the dossier of t, from the cache when the catalogue has not changed since it was made.
+// get returns the dossier of t, from the cache when the catalogue has not changed since it was made, else
+// computed once for all the requests that ask for it meanwhile. The computation goes on when the request that
+// started it goes away (the others, and the cache, want it); a waiting request leaves when its own does.
 func (h *dossiers) get(ctx context.Context, t *territory.Territory, ref *territory.Reference) (*dossier.Dossier, error) {
+	k, err := h.key(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	h.mu.Lock()
+	for _, c := range h.hot {
+		// A dossier that lacked contours is made again: they may have been loaded since.
+		if c.key == k && len(c.d.Territory.ContoursMissing) == 0 {
+			h.mu.Unlock()
+			return c.d, nil
+		}
+	}
+	if f, ok := h.flights[k]; ok {
+		f.waiters++
+		h.mu.Unlock()
+		select {
+		case <-f.done:
+			return f.d, f.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	f := &flight{done: make(chan struct{})}
+	h.flights[k] = f
+	h.mu.Unlock()
+	defer func() {
+		if f.d == nil && f.err == nil { // Build panicked: the waiters get an error, not a nil dossier
+			f.err = fmt.Errorf("dossier of %s: its computation stopped", t.Spec)
+		}
+		h.mu.Lock()
+		delete(h.flights, k)
+		if f.err == nil && f.d != nil {
+			h.hot = append(h.hot, cachedDossier{key: k, d: f.d})
+			if len(h.hot) > maxCachedDossiers {
+				h.hot = h.hot[1:]
+			}
+		}
+		h.mu.Unlock()
+		close(f.done)
+	}()
+	if h.onBuild != nil {
+		h.onBuild(k)
+	}
+	f.d, f.err = h.build(context.WithoutCancel(ctx), t, ref)
+	if f.err != nil {
+		f.err = fmt.Errorf("dossier of %s: %w", t.Spec, f.err)
+	}
+	return f.d, f.err
+}
+
+// maxBuilding bounds the dossiers computed at once. Each holds a snapshot (a connection of the store's pool)
+// and reads the contours through another: as many computations as connections would wait for each other
+// for ever. The computation is CPU-bound anyway (the overlay uses a few cores).
+const maxBuilding = 2
+
+// build computes a dossier in its own snapshot, when fewer than maxBuilding are computed.
+func (h *dossiers) build(ctx context.Context, t *territory.Territory, ref *territory.Reference) (*dossier.Dossier, error) {
+	h.building <- struct{}{}
+	defer func() { <-h.building }()
+	h.builds.Add(1)
 	sn, err := h.s.store.Snapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer sn.Close()
+	contours := &territory.CommuneContours{Store: readOnlyCache{h.s.store}, Reference: ref}
+	return h.builder.Build(ctx, sn, contours, t, ref)
+}
+
+// key names a dossier of t in the cache: the territory and the version of every dataset. (When an import
+// lands between the key and the computation, the dossier is newer than its key: the next request, with the
+// new key, computes it again.)
+func (h *dossiers) key(ctx context.Context, t *territory.Territory) (string, error) {
+	sn, err := h.s.store.Snapshot(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer sn.Close()
 	ds, err := sn.Datasets(ctx)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	var key strings.Builder
 	key.WriteString(territory.CacheKey(t.Spec))
 	for _, d := range ds {
 		fmt.Fprintf(&key, "|%s@%d", d.ID, d.Version)
 	}
+	return key.String(), nil
+}
+
+// waiting is how many requests wait for the dossier being computed under key.
+func (h *dossiers) waiting(key string) int {
 	h.mu.Lock()
-	for _, c := range h.hot {
-		// A dossier that lacked contours is made again: they may have been loaded since.
-		if c.key == key.String() && len(c.d.Territory.ContoursMissing) == 0 {
-			h.mu.Unlock()
-			return c.d, nil
-		}
+	defer h.mu.Unlock()
+	if f, ok := h.flights[key]; ok {
+		return f.waiters
 	}
-	h.mu.Unlock()
-	contours := &territory.CommuneContours{Store: readOnlyCache{h.s.store}, Reference: ref}
-	d, err := dossier.Build(ctx, sn, contours, t, ref)
-	if err != nil {
-		return nil, err
-	}
-	h.mu.Lock()
-	h.hot = append(h.hot, cachedDossier{key: key.String(), d: d})
-	if len(h.hot) > maxCachedDossiers {
-		h.hot = h.hot[1:]
-	}
-	h.mu.Unlock()
-	return d, nil
+	return 0
 }
 
 // page answers /territories/{spec}, {spec}.json and {spec}.html.

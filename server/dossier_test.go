@@ -1,15 +1,24 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
 
 	"github.com/patrimap/patrimap/importers"
 	"github.com/patrimap/patrimap/importers/culture"
 	"github.com/patrimap/patrimap/importers/territory"
+	"github.com/patrimap/patrimap/static"
 	"github.com/patrimap/patrimap/store"
 )
 
@@ -131,5 +140,75 @@ func TestDossierRoutes(t *testing.T) {
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != want {
 			t.Errorf("at zoom %s: %d → %q; want %s", zoom, res.StatusCode, res.Header.Get("Location"), want)
 		}
+	}
+}
+
+// Requests for a dossier being computed wait for it: eight at once (the page, its JSON, its CSVs) compute it
+// once, and all get the same dossier; another territory is computed apart, a dossier made once is kept.
+func TestDossierComputedOnce(t *testing.T) {
+	fx := dossierFixture(t)
+	s := New(fx.st, slog.New(slog.NewTextHandler(io.Discard, nil)), static.Files)
+	e := echo.New()
+	h := s.routesDossier(func(path string, fn echo.HandlerFunc) { e.GET(path, fn) })
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+
+	const requests = 8
+	// The first computation waits until the other seven requests wait for it (or 30 s, when they do not: they
+	// then compute it themselves, which the count below shows).
+	h.onBuild = func(key string) {
+		for deadline := time.Now().Add(30 * time.Second); h.waiting(key) < requests-1 && time.Now().Before(deadline); {
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	paths := []string{"/territories/epci:200040715.json", "/territories/epci:200040715", "/territories/epci:200040715/monuments-by-commune.csv"}
+	type answer struct {
+		status int
+		body   []byte
+		err    error
+	}
+	answers := make([]answer, requests)
+	var wg sync.WaitGroup
+	for i := range requests {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			path := paths[0]
+			if i%2 == 1 { // the JSON by every other request: their bodies are compared
+				path = paths[1+i/2%2]
+			}
+			res, err := http.Get(srv.URL + path)
+			if err != nil {
+				answers[i].err = err
+				return
+			}
+			defer res.Body.Close()
+			answers[i].status = res.StatusCode
+			answers[i].body, answers[i].err = io.ReadAll(res.Body)
+		}()
+	}
+	wg.Wait()
+	for i, a := range answers {
+		if a.err != nil || a.status != http.StatusOK {
+			t.Fatalf("request %d: %d %v %s", i, a.status, a.err, a.body)
+		}
+		if i%2 == 0 && !bytes.Equal(a.body, answers[0].body) {
+			t.Errorf("request %d got another dossier than request 0 (made at another time?)", i)
+		}
+	}
+	if n := h.builds.Load(); n != 1 {
+		t.Errorf("%d requests at once computed the dossier %d times; want once", requests, n)
+	}
+
+	h.onBuild = nil
+	for _, path := range []string{"/territories/epci:200040715.json", "/territories/commune:38185.json", "/territories/commune:38185/monuments-by-commune.csv"} {
+		if res, err := http.Get(srv.URL + path); err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %v %v", path, res, err)
+		} else {
+			res.Body.Close()
+		}
+	}
+	if n := h.builds.Load(); n != 2 {
+		t.Errorf("%d computations; want 2: Grenoble-Alpes-Métropole's kept, Grenoble's made once", n)
 	}
 }

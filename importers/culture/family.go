@@ -91,7 +91,7 @@ func (Family) Flags(fs *flag.FlagSet) importers.Open {
 		info := store.DatasetInfo{ID: dsID, Title: title, Theme: store.ThemeCultural, Producer: list.Producer,
 			Licence: "Licence Ouverte 2.0", Source: srcDesc,
 			Attribution: "Source : " + list.Producer + ", " + list.Title + " – Licence Ouverte 2.0",
-			Description: list.Title + ", importé de " + filepath.Base(p) + " (" + f.Format() + ")."}
+			Description: list.Title + ", importé depuis le fichier " + filepath.Base(p) + " (" + f.FormatFR() + ")."}
 		// The file is read twice (the first pass finds the positions shared by a commune's rows): the display
 		// counts the rows the import writes against the rows the file holds.
 		prog := importers.NewProgress(env.Progress, dsID, 0)

@@ -84,6 +84,14 @@ func Open(path string, list List) (*File, error) {
 // Format says what the file is: "CSV (; separated)", "JSON", "GeoJSON".
 func (f *File) Format() string { return f.table.format }
 
+// FormatFR names the format in French, for the dataset's description.
+func (f *File) FormatFR() string {
+	if !strings.HasPrefix(f.table.format, "CSV") {
+		return f.table.format // JSON, GeoJSON
+	}
+	return "CSV, séparateur « " + map[rune]string{';': ";", ',': ",", '|': "|", '\t': "tabulation"}[f.table.sep] + " »"
+}
+
 // Rows is the number of records in the file (blank ones excepted).
 func (f *File) Rows() int {
 	if f.table.rows != nil {

@@ -218,13 +218,17 @@ func territoryName(terr *territory.Territory, id string) string {
 // describeSource says in French, as the rest of what users read, where the features were read.
 func describeSource(f *File, wfs bool, l Layer) string {
 	if wfs {
-		return "Lu sur le service WFS de la Géoplateforme (" + l.WFSType + ")."
+		return "Lu sur le service WFS de la Géoplateforme (couche " + l.WFSType + ")."
 	}
 	if f == nil {
 		return ""
 	}
-	return "Importé de " + filepath.Base(f.Path) + " (" + f.Format + ")."
+	return "Importé depuis le fichier " + filepath.Base(f.Path) + " (" + formatFR[f.Format] + ")."
 }
+
+// formatFR names File.Format in French, for the dataset's description (the import report stays in English).
+var formatFR = map[string]string{"GeoJSON": "GeoJSON", "ESRI Shapefile": "shapefile ESRI",
+	"ESRI Shapefile (zip)": "shapefile ESRI zippé", "dBASE (attributes only, no .shp)": "table dBASE, attributs seuls, sans .shp"}
 
 func fieldNames(fs []store.Field) []string {
 	out := make([]string, len(fs))
