@@ -94,3 +94,21 @@ func (s *Store) Remember(ctx context.Context, kind, key string, value []byte) er
 	}
 	return nil
 }
+
+// MemoKinds lists the kinds the memo holds, in byte order.
+func (s *Store) MemoKinds(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT kind FROM patrimap_memo ORDER BY kind`)
+	if err != nil {
+		return nil, fmt.Errorf("list the memo's kinds: %w", err)
+	}
+	defer rows.Close()
+	var kinds []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, fmt.Errorf("list the memo's kinds: %w", err)
+		}
+		kinds = append(kinds, k)
+	}
+	return kinds, rows.Err()
+}

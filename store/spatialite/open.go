@@ -16,9 +16,10 @@ import (
 )
 
 var (
-	_ store.Store    = (*Store)(nil)
-	_ store.Snapshot = (*snapshot)(nil)
-	_ store.Import   = (*importer)(nil)
+	_ store.Store      = (*Store)(nil)
+	_ store.Snapshot   = (*snapshot)(nil)
+	_ store.Import     = (*importer)(nil)
+	_ store.MemoLister = (*Store)(nil)
 )
 
 // SpatiaLitePackage is the Debian package that provides mod_spatialite.
