@@ -66,7 +66,9 @@ type env struct {
 	stdout, stderr io.Writer
 	log            *slog.Logger
 	db             string
-	families       []importers.Family
+	// dbRead is a streaming replica of a PostgreSQL --db that snapshots read (--db-read).
+	dbRead   string
+	families []importers.Family
 }
 
 func newEnv(stdout, stderr io.Writer) *env {
@@ -84,7 +86,7 @@ var (
 
 // openStore opens the store --db names (see stores.Open).
 func (e *env) openStore(ctx context.Context) (store.Store, error) {
-	return stores.Open(ctx, e.db)
+	return stores.OpenWith(ctx, e.db, stores.Options{ReadDSN: e.dbRead})
 }
 
 type command struct {
@@ -139,7 +141,7 @@ func (e *env) usage() {
 	for _, c := range e.commands() {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nEvery command takes --db FILE (default patrimap.db, or $PATRIMAP_DB).")
+	fmt.Fprintln(w, "\nEvery command takes --db FILE (default patrimap.db, or $PATRIMAP_DB), or --db postgres://... for PostGIS.")
 }
 
 func defaultDB() string {
@@ -153,7 +155,8 @@ func defaultDB() string {
 func newFlags(e *env, name, synopsis, example string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	fs.StringVar(&e.db, "db", e.db, "SpatiaLite database `FILE` (or $PATRIMAP_DB)")
+	fs.StringVar(&e.db, "db", e.db, "the store: a SpatiaLite `FILE`, or a PostgreSQL database with PostGIS (postgres://user:password@host/db?schema=patrimap) (or $PATRIMAP_DB)")
+	fs.StringVar(&e.dbRead, "db-read", os.Getenv("PATRIMAP_DB_READ"), "with --db postgres://...: a streaming replica that reads go to (`postgres://...`, or $PATRIMAP_DB_READ)")
 	fs.Usage = func() {
 		fmt.Fprintf(e.stderr, "Usage: patrimap %s\n\nFlags:\n", synopsis)
 		fs.PrintDefaults()

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"github.com/patrimap/patrimap/server"
+	"github.com/patrimap/patrimap/static"
+	"github.com/patrimap/patrimap/store/stores"
+	"github.com/patrimap/patrimap/store/teststores"
+	"github.com/patrimap/patrimap/tiles"
+)
+
+// storeSamples are real samples imported into each store by the command line, as a user does.
+var storeSamples = [][]string{
+	{"import", "culture", "--list", "merimee", "--file", "../../testdata/culture/merimee-isere-camlebrun.csv"},
+	{"import", "inpn", "--file", "../../testdata/inpn/apb/subset_isere_38/apb.shp", "--dataset", "apb-isere"},
+}
+
+// importSamples imports storeSamples into the store dsn names.
+func importSamples(t *testing.T, dsn string) {
+	t.Helper()
+	for _, args := range storeSamples {
+		if out, err := patrimap(t, append(args, "--db", dsn)...); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+	}
+}
+
+// serveStore serves the store dsn names, as `patrimap serve --db DSN` does, until the test ends.
+func serveStore(t *testing.T, dsn string) *httptest.Server {
+	t.Helper()
+	st, err := stores.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	srv := httptest.NewServer(server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), static.Files).Handler())
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func getBody(t *testing.T, url string) []byte {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", url, res.StatusCode, b)
+	}
+	return b
+}
+
+// laTronche is where the Maison du peintre Ernest Hébert (PA00117298) stands, as Mérimée places it.
+var laTronche = orb.Point{5.75079189078, 45.2056337955}
+
+// The same samples imported into SpatiaLite and into PostGIS by `patrimap import --db` give the same answers
+// from `patrimap serve --db`: OGC API pages (filters, bbox, sorting, offsets), single features and vector tiles,
+// byte for byte once the server's address and the time of the answer are set aside; and each says what
+// Mérimée says.
+func TestServeSameFromEitherStore(t *testing.T) {
+	paths := []string{
+		"/collections/merimee/items?limit=50",
+		"/collections/merimee/items?limit=20&offset=150",
+		"/collections/merimee/items?limit=1000&bbox=5.6,45.1,5.9,45.3",
+		"/collections/merimee/items?limit=1000&filter=protection%3D%27class%C3%A9%27%20AND%20insee%20LIKE%20%2738%25%27",
+		"/collections/merimee/items?limit=30&sortby=-name",
+		"/collections/merimee/items?limit=5&reference=PA00117298",
+		"/collections/merimee/items/1",
+		"/collections/apb-isere/items?limit=1000",
+		"/collections/apb-isere/items/3",
+		tileURL("merimee", maptile.At(laTronche, 10)),
+		tileURL("merimee", maptile.At(laTronche, 5)),
+		tileURL("apb-isere", maptile.At(orb.Point{5.9, 45.1}, 8)),
+		tileURL("apb-isere", maptile.At(orb.Point{5.5347073, 45.3089865}, 12)),
+		tileURL("merimee,apb-isere", maptile.At(orb.Point{5.9, 45.1}, 7)),
+	}
+	stamp := regexp.MustCompile(`"timeStamp":"[^"]*"`)
+	answers := map[string][][]byte{}
+	for _, k := range teststores.All() {
+		t.Run(k.Name, func(t *testing.T) {
+			dsn := k.DSN(t)
+			importSamples(t, dsn)
+			srv := serveStore(t, dsn)
+			for _, p := range paths {
+				b := getBody(t, srv.URL+p)
+				b = bytes.ReplaceAll(b, []byte(srv.URL), []byte("http://patrimap.test"))
+				answers[k.Name] = append(answers[k.Name], stamp.ReplaceAll(b, []byte(`"timeStamp":""`)))
+			}
+			checkMerimee(t, srv.URL)
+		})
+	}
+	sl, pg := answers[teststores.SpatiaLite.Name], answers[teststores.PostGIS.Name]
+	if len(sl) != len(paths) || len(pg) != len(paths) {
+		t.Fatalf("answers: %d from SpatiaLite, %d from PostGIS, of %d", len(sl), len(pg), len(paths))
+	}
+	for i, p := range paths {
+		if !bytes.Equal(sl[i], pg[i]) {
+			t.Errorf("GET %s: PostGIS answers differently from SpatiaLite:\nspatialite %.600s\npostgis    %.600s", p, sl[i], pg[i])
+		}
+	}
+}
+
+func tileURL(spec string, tile maptile.Tile) string {
+	return fmt.Sprintf("/tiles/%s/%d/%d/%d.mvt", spec, tile.Z, tile.X, tile.Y)
+}
+
+// checkMerimee checks the served Mérimée sample against the source file: its count, a monument's values and
+// position, in the OGC API and in a vector tile.
+func checkMerimee(t *testing.T, base string) {
+	t.Helper()
+	var page struct {
+		NumberMatched int64 `json:"numberMatched"`
+		Features      []struct {
+			Geometry   struct{ Coordinates []float64 }
+			Properties map[string]any
+		}
+	}
+	if err := json.Unmarshal(getBody(t, base+"/collections/merimee/items?limit=1&offset=0"), &page); err != nil {
+		t.Fatal(err)
+	}
+	if page.NumberMatched != 329 {
+		t.Errorf("merimee: %d features matched, the sample has 329 monuments", page.NumberMatched)
+	}
+	page.Features = nil
+	if err := json.Unmarshal(getBody(t, base+"/collections/merimee/items?id=PA00117298"), &page); err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Features) != 1 {
+		t.Fatalf("merimee id=PA00117298: %d features", len(page.Features))
+	}
+	f := page.Features[0]
+	if f.Properties["name"] != "Maison du peintre Ernest Hébert" || f.Properties["commune"] != "La Tronche" ||
+		f.Properties["protection"] != "inscrit" || f.Properties["first_protected"] != "1942-08-09" {
+		t.Errorf("PA00117298: %v", f.Properties)
+	}
+	if c := f.Geometry.Coordinates; len(c) != 2 || !closeGeometry(orb.Point{c[0], c[1]}, laTronche, 1e-7) {
+		t.Errorf("PA00117298 at %v, Mérimée says %v", c, laTronche)
+	}
+	ls, err := tiles.DecodeMVT(getBody(t, base+tileURL("merimee", maptile.At(laTronche, 14))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, l := range ls {
+		for _, mf := range l.Features {
+			if l.Name == "merimee" && mf.Properties["id"] == "PA00117298" {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the z14 tile over La Tronche has no PA00117298: %+v", ls)
+	}
+}
