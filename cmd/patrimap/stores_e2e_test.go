@@ -53,15 +53,7 @@ func serveStore(t *testing.T, dsn string) *httptest.Server {
 
 func getBody(t *testing.T, url string) []byte {
 	t.Helper()
-	res, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, b := fetch(t, url)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s: %d %s", url, res.StatusCode, b)
 	}
