@@ -338,9 +338,13 @@ func (im *importer) Commit(ctx context.Context, info store.DatasetInfo, report a
 	if err := im.swap(ctx, d); err != nil {
 		return fail(fmt.Errorf("import %s: %w", im.id, err))
 	}
+	if _, err := im.tx.Exec(ctx, im.s.bumpGeneration()); err != nil {
+		return fail(fmt.Errorf("import %s: count the commit: %w", im.id, err))
+	}
 	err = im.tx.Commit(ctx)
 	im.tx = nil
 	im.conn.Release()
+	im.s.watch.changed()
 	if err != nil {
 		return store.Dataset{}, fmt.Errorf("import %s: commit: %w", im.id, err)
 	}

@@ -53,8 +53,11 @@ func (s *Store) Remember(ctx context.Context, kind, key string, value []byte) er
 	if value == nil {
 		value = []byte{}
 	}
-	_, err := s.write.Exec(ctx, `INSERT INTO `+s.memo()+` (kind, key, value, stored_at) VALUES ($1, $2, $3, now())
+	// One statement, one transaction: the value and the count of commits (see watch.go).
+	_, err := s.write.Exec(ctx, `WITH bump AS (`+s.bumpGeneration()+`)
+		INSERT INTO `+s.memo()+` (kind, key, value, stored_at) VALUES ($1, $2, $3, now())
 		ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, stored_at = excluded.stored_at`, kind, key, value)
+	s.watch.changed()
 	if err != nil {
 		return fmt.Errorf("keep %s %s in the store: %w", kind, key, err)
 	}

@@ -34,6 +34,7 @@ type Store struct {
 	// schema holds the datasets' tables, internal the catalogue, the memo and the versions being replaced.
 	schema, internal string
 	name             string
+	watch            watch // the last generation read (Generation)
 }
 
 // Options tunes Open.
@@ -249,6 +250,12 @@ func internalSchema(internal string) []string {
 				RAISE EXCEPTION 'patrimap: % is no longer table %', name, relid USING ERRCODE = '` + tableMoved + `';
 			END IF;
 		END $$`,
+		// The generation: a count of the commits to the store, for the servers' caches (see watch.go).
+		`CREATE TABLE IF NOT EXISTS ` + in + `.generation (
+			one boolean PRIMARY KEY DEFAULT true CHECK (one),
+			n bigint NOT NULL
+		)`,
+		`INSERT INTO ` + in + `.generation (n) VALUES (1) ON CONFLICT DO NOTHING`,
 		// A version an import replaced, kept while a snapshot older than the replacement may read it.
 		`CREATE TABLE IF NOT EXISTS ` + in + `.retired (
 			relid oid PRIMARY KEY,
