@@ -105,6 +105,7 @@ func (e *env) commands() []command {
 		{"validate", "validate a dataset against its Table Schema or a published one (schema.data.gouv.fr)", runValidate},
 		{"dossier", "a territory's heritage dossier as a PDF or HTML file (dossier --territory SPEC --out FILE.pdf)", runDossier},
 		{"serve", "serve the datasets over HTTP with the web map", runServe},
+		{"store", "copy a whole store to another (store copy demo.db postgres://...), SpatiaLite or PostGIS", runStore},
 		{"version", "print the version", func(_ context.Context, e *env, _ []string) error {
 			fmt.Fprintln(e.stdout, "patrimap", version)
 			return nil

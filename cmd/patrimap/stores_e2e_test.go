@@ -68,44 +68,61 @@ var laTronche = orb.Point{5.75079189078, 45.2056337955}
 // byte for byte once the server's address and the time of the answer are set aside; and each says what
 // Mérimée says.
 func TestServeSameFromEitherStore(t *testing.T) {
-	paths := []string{
-		"/collections/merimee/items?limit=50",
-		"/collections/merimee/items?limit=20&offset=150",
-		"/collections/merimee/items?limit=1000&bbox=5.6,45.1,5.9,45.3",
-		"/collections/merimee/items?limit=1000&filter=protection%3D%27class%C3%A9%27%20AND%20insee%20LIKE%20%2738%25%27",
-		"/collections/merimee/items?limit=30&sortby=-name",
-		"/collections/merimee/items?limit=5&reference=PA00117298",
-		"/collections/merimee/items/1",
-		"/collections/apb-isere/items?limit=1000",
-		"/collections/apb-isere/items/3",
-		tileURL("merimee", maptile.At(laTronche, 10)),
-		tileURL("merimee", maptile.At(laTronche, 5)),
-		tileURL("apb-isere", maptile.At(orb.Point{5.9, 45.1}, 8)),
-		tileURL("apb-isere", maptile.At(orb.Point{5.5347073, 45.3089865}, 12)),
-		tileURL("merimee,apb-isere", maptile.At(orb.Point{5.9, 45.1}, 7)),
-	}
-	stamp := regexp.MustCompile(`"timeStamp":"[^"]*"`)
 	answers := map[string][][]byte{}
 	for _, k := range teststores.All() {
 		t.Run(k.Name, func(t *testing.T) {
 			dsn := k.DSN(t)
 			importSamples(t, dsn)
 			srv := serveStore(t, dsn)
-			for _, p := range paths {
-				b := getBody(t, srv.URL+p)
-				b = bytes.ReplaceAll(b, []byte(srv.URL), []byte("http://patrimap.test"))
-				answers[k.Name] = append(answers[k.Name], stamp.ReplaceAll(b, []byte(`"timeStamp":""`)))
-			}
+			answers[k.Name] = servedAnswers(t, srv.URL)
 			checkMerimee(t, srv.URL)
 		})
 	}
-	sl, pg := answers[teststores.SpatiaLite.Name], answers[teststores.PostGIS.Name]
-	if len(sl) != len(paths) || len(pg) != len(paths) {
-		t.Fatalf("answers: %d from SpatiaLite, %d from PostGIS, of %d", len(sl), len(pg), len(paths))
+	sameAnswers(t, "SpatiaLite", answers[teststores.SpatiaLite.Name], "PostGIS", answers[teststores.PostGIS.Name])
+}
+
+// samplePaths are requests to a server of storeSamples whose answers depend on the data only.
+var samplePaths = []string{
+	"/collections/merimee/items?limit=50",
+	"/collections/merimee/items?limit=20&offset=150",
+	"/collections/merimee/items?limit=1000&bbox=5.6,45.1,5.9,45.3",
+	"/collections/merimee/items?limit=1000&filter=protection%3D%27class%C3%A9%27%20AND%20insee%20LIKE%20%2738%25%27",
+	"/collections/merimee/items?limit=30&sortby=-name",
+	"/collections/merimee/items?limit=5&reference=PA00117298",
+	"/collections/merimee/items/1",
+	"/collections/merimee/queryables",
+	"/collections/apb-isere/items?limit=1000",
+	"/collections/apb-isere/items/3",
+	tileURL("merimee", maptile.At(laTronche, 10)),
+	tileURL("merimee", maptile.At(laTronche, 5)),
+	tileURL("apb-isere", maptile.At(orb.Point{5.9, 45.1}, 6)),
+	tileURL("apb-isere", maptile.At(orb.Point{5.9, 45.1}, 8)),
+	tileURL("apb-isere", maptile.At(orb.Point{5.5347073, 45.3089865}, 12)),
+	tileURL("merimee,apb-isere", maptile.At(orb.Point{5.9, 45.1}, 7)),
+}
+
+// servedAnswers are the answers of the server at base to samplePaths, its address and the time of the answer
+// set aside.
+func servedAnswers(t *testing.T, base string) [][]byte {
+	t.Helper()
+	stamp := regexp.MustCompile(`"timeStamp":"[^"]*"`)
+	var out [][]byte
+	for _, p := range samplePaths {
+		b := bytes.ReplaceAll(getBody(t, base+p), []byte(base), []byte("http://patrimap.test"))
+		out = append(out, stamp.ReplaceAll(b, []byte(`"timeStamp":""`)))
 	}
-	for i, p := range paths {
-		if !bytes.Equal(sl[i], pg[i]) {
-			t.Errorf("GET %s: PostGIS answers differently from SpatiaLite:\nspatialite %.600s\npostgis    %.600s", p, sl[i], pg[i])
+	return out
+}
+
+// sameAnswers checks that two servers answered samplePaths alike.
+func sameAnswers(t *testing.T, nameA string, a [][]byte, nameB string, b [][]byte) {
+	t.Helper()
+	if len(a) != len(samplePaths) || len(b) != len(samplePaths) {
+		t.Fatalf("answers: %d from %s, %d from %s, of %d", len(a), nameA, len(b), nameB, len(samplePaths))
+	}
+	for i, p := range samplePaths {
+		if !bytes.Equal(a[i], b[i]) {
+			t.Errorf("GET %s: %s answers differently from %s:\n%s %.600s\n%s %.600s", p, nameB, nameA, nameA, a[i], nameB, b[i])
 		}
 	}
 }
