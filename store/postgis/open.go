@@ -101,7 +101,11 @@ func parseDSN(dsn string) (*pgxpool.Config, string, string, error) {
 	}
 	pooled := q.Has("pool_max_conns")
 	u.RawQuery = q.Encode()
+	// The name keeps the schema: two stores in one database differ by it alone.
 	name := Redact(u.String())
+	if schema != DefaultSchema {
+		name = Redact(u.String() + map[bool]string{true: "&", false: "?"}[u.RawQuery != ""] + "schema=" + schema)
+	}
 	cfg, err := pgxpool.ParseConfig(u.String())
 	if err != nil {
 		return nil, "", "", fmt.Errorf("%s: %w", name, err)
