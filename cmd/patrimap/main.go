@@ -84,6 +84,9 @@ var (
 	_ tiles.FeatureSource = store.Snapshot(nil)
 )
 
+// dbName is --db for messages, without a password.
+func (e *env) dbName() string { return stores.Redact(e.db) }
+
 // openStore opens the store --db names (see stores.Open).
 func (e *env) openStore(ctx context.Context) (store.Store, error) {
 	return stores.OpenWith(ctx, e.db, stores.Options{ReadDSN: e.dbRead})

@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -177,5 +179,29 @@ func checkMerimee(t *testing.T, base string) {
 	}
 	if !found {
 		t.Errorf("the z14 tile over La Tronche has no PA00117298: %+v", ls)
+	}
+}
+
+// A PostgreSQL address's password never shows in what the commands print.
+func TestNoPasswordInOutput(t *testing.T) {
+	dsn := strings.Replace(teststores.PostGISDSN(t), "postgres://postgres@", "postgres://postgres:s3cret@", 1)
+	if !strings.Contains(dsn, "s3cret") {
+		t.Fatalf("%s: the test database's address has no user to give a password to", dsn)
+	}
+	var out strings.Builder
+	for _, args := range [][]string{
+		{"datasets", "--db", dsn},
+		{"import", "geojson", rnnFile, "--dataset", "rnn", "--producer", "INPN", "--db", dsn},
+		{"describe", "nope", "--db", dsn},
+		{"store", "copy", dsn, filepath.Join(t.TempDir(), "copy.db")},
+	} {
+		o, err := patrimap(t, args...)
+		out.WriteString(o)
+		if err != nil {
+			out.WriteString(err.Error())
+		}
+	}
+	if strings.Contains(out.String(), "s3cret") || !strings.Contains(out.String(), "postgres:xxxxx@") {
+		t.Errorf("the commands print:\n%s", out.String())
 	}
 }

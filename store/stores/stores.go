@@ -49,3 +49,12 @@ func IsPostgres(dsn string) bool {
 	lower := strings.ToLower(dsn)
 	return strings.HasPrefix(lower, "postgres://") || strings.HasPrefix(lower, "postgresql://")
 }
+
+// Redact is dsn without its password, for messages and logs: a PostgreSQL address's password hidden, a file
+// path as it is.
+func Redact(dsn string) string {
+	if IsPostgres(dsn) {
+		return postgis.Redact(dsn)
+	}
+	return dsn
+}
