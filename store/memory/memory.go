@@ -22,10 +22,9 @@ import (
 )
 
 var (
-	_ store.Store      = (*Store)(nil)
-	_ store.Snapshot   = (*snapshot)(nil)
-	_ store.Import     = (*importer)(nil)
-	_ store.MemoLister = (*Store)(nil)
+	_ store.Store    = (*Store)(nil)
+	_ store.Snapshot = (*snapshot)(nil)
+	_ store.Import   = (*importer)(nil)
 )
 
 // Store is an in-memory store. It is safe for concurrent use.
@@ -117,23 +116,6 @@ func (s *Store) Remember(_ context.Context, kind, key string, value []byte) erro
 	defer s.mu.Unlock()
 	s.memo[[2]string{kind, key}] = slices.Clone(value)
 	return nil
-}
-
-// MemoKinds lists the kinds the memo holds, in byte order.
-func (s *Store) MemoKinds(context.Context) ([]string, error) {
-	if err := s.failure(); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var kinds []string
-	for k := range s.memo {
-		if !slices.Contains(kinds, k[0]) {
-			kinds = append(kinds, k[0])
-		}
-	}
-	slices.Sort(kinds)
-	return kinds, nil
 }
 
 // Snapshot opens a read view of the datasets committed so far.
@@ -274,4 +256,23 @@ func (im *importer) end() {
 		im.ended = true
 		<-im.store.writing
 	}
+}
+
+var _ store.MemoLister = (*Store)(nil)
+
+// MemoKinds lists the kinds the memo holds, in byte order.
+func (s *Store) MemoKinds(context.Context) ([]string, error) {
+	if err := s.failure(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var kinds []string
+	for k := range s.memo {
+		if !slices.Contains(kinds, k[0]) {
+			kinds = append(kinds, k[0])
+		}
+	}
+	slices.Sort(kinds)
+	return kinds, nil
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/patrimap/patrimap/store"
 )
 
 // memoSchema is the store's small key/value table (store.Memo): territory boundaries fetched from the national
@@ -94,6 +96,8 @@ func (s *Store) Remember(ctx context.Context, kind, key string, value []byte) er
 	}
 	return nil
 }
+
+var _ store.MemoLister = (*Store)(nil)
 
 // MemoKinds lists the kinds the memo holds, in byte order.
 func (s *Store) MemoKinds(ctx context.Context) ([]string, error) {

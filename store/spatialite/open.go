@@ -16,10 +16,9 @@ import (
 )
 
 var (
-	_ store.Store      = (*Store)(nil)
-	_ store.Snapshot   = (*snapshot)(nil)
-	_ store.Import     = (*importer)(nil)
-	_ store.MemoLister = (*Store)(nil)
+	_ store.Store    = (*Store)(nil)
+	_ store.Snapshot = (*snapshot)(nil)
+	_ store.Import   = (*importer)(nil)
 )
 
 // SpatiaLitePackage is the Debian package that provides mod_spatialite.
