@@ -267,6 +267,7 @@ func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 				struct{ what, sql string }{"simplified copy for low-zoom tiles", `INSERT INTO ` + lz + ` (fid, wkb) SELECT fid, lz FROM pg_temp.patrimap_staging WHERE lz IS NOT NULL`})
 		}
 	}
+	steps = append(steps, im.clusterSteps(work, res.GeometryType)...)
 	steps = append(steps,
 		struct{ what, sql string }{"drop staging table", `DROP TABLE pg_temp.patrimap_staging`},
 		// The planner's statistics, so that the first bbox queries use the index as they should.
