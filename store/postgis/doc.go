@@ -9,8 +9,9 @@
 //     geom as geometry(<type>, 4326) with a GiST index, and one typed column per field: what GDAL, QGIS,
 //     pg_tileserv and pg_featureserv open as one layer per dataset;
 //   - NAME_internal: what patrimap keeps for itself, which no GIS tool offers as a layer: the catalogue
-//     (datasets), the memo, the simplified copies low-zoom tiles draw (lowzoom__<oid>, WKB without a geometry
-//     column), the versions replaced by an import that an older snapshot may still read (retired__<oid>).
+//     (datasets), the memo, the point clusters of point layers (clusters__<oid>), the simplified copies
+//     low-zoom tiles draw (lowzoom__<oid>, WKB without a geometry column), the versions replaced by an import
+//     that an older snapshot may still read (retired__<oid>).
 //
 // An import copies its rows (COPY, binary) into a temporary table, builds the new version's typed table beside
 // the old one, and swaps them in one transaction: readers see the previous version until the commit, and a
