@@ -13,7 +13,8 @@ STATICCHECK_VERSION ?= v0.8.2
 
 # Debian packages: what running patrimap needs, and what its tests check it with.
 RUN_DEBS  := libsqlite3-mod-spatialite libproj-dev libgeos-dev gcc libc6-dev zlib1g-dev
-TEST_DEBS := $(RUN_DEBS) gdal-bin python3-gdal spatialite-bin time chromium poppler-utils qgis python3-qgis
+# postgresql-15-postgis-3: the PostGIS store's tests run on a throw-away PostgreSQL 15 + PostGIS 3 (test/pg.sh).
+TEST_DEBS := $(RUN_DEBS) gdal-bin python3-gdal spatialite-bin time chromium poppler-utils qgis python3-qgis postgresql-15-postgis-3
 
 # Every parser's fuzz target, as package:Target. `make test` runs each for FUZZTIME_TEST (3 s) after the unit tests
 # (about two minutes in all on two cores), `make fuzz` for FUZZTIME. A target missing from this list fails both.
@@ -101,8 +102,10 @@ demo: build
 
 ## test: lint, then every test (the GDAL cross-checks need gdal-bin: test-deps installs it).
 ## The browser tests (web map, dossier) take minutes on a busy machine: more than go test's 10 minutes per package.
+## test/pg.sh starts a throw-away PostgreSQL with PostGIS for the tests of the PostGIS store (on a Unix socket in
+## a temporary folder, removed at the end), unless $PATRIMAP_TEST_POSTGRES already names a database.
 test: test-deps lint fuzz-targets
-	$(GO) test -count=1 -timeout 30m ./...
+	test/pg.sh run -- $(GO) test -count=1 -timeout 30m ./...
 	@$(call run_fuzz,$(FUZZTIME_TEST))
 
 ## fuzz: each fuzz target for FUZZTIME; what it finds is written to the package's testdata/fuzz/ (commit it with a test).

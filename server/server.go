@@ -82,6 +82,7 @@ func New(st Catalog, log *slog.Logger, static fs.FS, opts ...Option) *Server {
 	// Every read answers HEAD too, for link checkers and clients that probe before downloading.
 	get := func(path string, h echo.HandlerFunc) { e.Match([]string{http.MethodGet, http.MethodHead}, path, h) }
 	get("/healthz", s.health)
+	get("/readyz", s.ready)
 	get("/datasets", s.listDatasets)
 	get("/datasets/:id", s.dataset)
 	get("/", s.landing)

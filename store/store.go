@@ -88,6 +88,13 @@ type Memo interface {
 	Remember(ctx context.Context, kind, key string, value []byte) error
 }
 
+// MemoLister is a Memo that says which kinds it holds: `patrimap store copy` moves every kind, including
+// those of importers it does not know. Every store of patrimap is one.
+type MemoLister interface {
+	// MemoKinds lists the kinds the memo holds a value of, in byte order.
+	MemoKinds(ctx context.Context) ([]string, error)
+}
+
 // NewEntry is the catalogue entry the import of dataset id commits, the same in every store: info with its
 // defaults (the source retrieved now when it does not say when, the theme "other" when it gives none), what
 // Finish measured, and the report as JSON. info must be about dataset id.

@@ -92,7 +92,7 @@ func runDescribe(ctx context.Context, e *env, args []string) error {
 		key = pos[0]
 		if d, err = store.Lookup(ctx, st, key); err != nil {
 			if errors.Is(err, store.ErrNotFound) {
-				return fmt.Errorf("describe: no dataset %q in %s (patrimap datasets lists them)", key, e.db)
+				return fmt.Errorf("describe: no dataset %q in %s (patrimap datasets lists them)", key, e.dbName())
 			}
 			return err
 		}

@@ -136,7 +136,7 @@ func printReport(e *env, d store.Dataset, rep *importers.Report, asJSON bool) er
 		return enc.Encode(rep)
 	}
 	rep.Print(e.stdout)
-	fmt.Fprintf(e.stdout, "  dataset %s: %d features, %s, in %s\n", d.ID, d.FeatureCount, orNone(d.GeometryType), e.db)
+	fmt.Fprintf(e.stdout, "  dataset %s: %d features, %s, in %s\n", d.ID, d.FeatureCount, orNone(d.GeometryType), e.dbName())
 	return nil
 }
 

@@ -125,7 +125,9 @@ type env struct {
 	stdout, stderr io.Writer
 	log            *slog.Logger
 	db             string
-	families       []importers.Family
+	// dbRead is a streaming replica of a PostgreSQL --db that snapshots read (--db-read).
+	dbRead   string
+	families []importers.Family
 }
 
 func newEnv(stdout, stderr io.Writer) *env {
@@ -141,9 +143,12 @@ var (
 	_ tiles.FeatureSource = store.Snapshot(nil)
 )
 
+// dbName is --db for messages, without a password.
+func (e *env) dbName() string { return stores.Redact(e.db) }
+
 // openStore opens the store --db names (see stores.Open).
 func (e *env) openStore(ctx context.Context) (store.Store, error) {
-	return stores.Open(ctx, e.db)
+	return stores.OpenWith(ctx, e.db, stores.Options{ReadDSN: e.dbRead})
 }
 
 type command struct {
@@ -162,6 +167,7 @@ func (e *env) commands() []command {
 		{"validate", "validate a dataset against its Table Schema or a published one (schema.data.gouv.fr)", runValidate},
 		{"dossier", "a territory's heritage dossier as a PDF or HTML file (dossier --territory SPEC --out FILE.pdf)", runDossier},
 		{"serve", "serve the datasets over HTTP with the web map", runServe},
+		{"store", "copy a whole store to another (store copy demo.db postgres://...), SpatiaLite or PostGIS", runStore},
 		{"version", "print the version", func(_ context.Context, e *env, _ []string) error {
 			fmt.Fprintln(e.stdout, "patrimap", version)
 			return nil
@@ -198,7 +204,7 @@ func (e *env) usage() {
 	for _, c := range e.commands() {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nEvery command takes --db FILE (default patrimap.db, or $PATRIMAP_DB).")
+	fmt.Fprintln(w, "\nEvery command takes --db FILE (default patrimap.db, or $PATRIMAP_DB), or --db postgres://... for PostGIS.")
 }
 
 func defaultDB() string {
@@ -212,7 +218,8 @@ func defaultDB() string {
 func newFlags(e *env, name, synopsis, example string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	fs.StringVar(&e.db, "db", e.db, "SpatiaLite database `FILE` (or $PATRIMAP_DB)")
+	fs.StringVar(&e.db, "db", e.db, "the store: a SpatiaLite `FILE`, or a PostgreSQL database with PostGIS (postgres://user:password@host/db?schema=patrimap) (or $PATRIMAP_DB)")
+	fs.StringVar(&e.dbRead, "db-read", os.Getenv("PATRIMAP_DB_READ"), "with --db postgres://...: a streaming replica that reads go to (`postgres://...`, or $PATRIMAP_DB_READ)")
 	fs.Usage = func() {
 		fmt.Fprintf(e.stderr, "Usage: patrimap %s\n\nFlags:\n", synopsis)
 		fs.PrintDefaults()

@@ -19,14 +19,20 @@ import (
 	"github.com/patrimap/patrimap/server"
 	"github.com/patrimap/patrimap/static"
 	"github.com/patrimap/patrimap/store"
-	"github.com/patrimap/patrimap/store/spatialite"
+	"github.com/patrimap/patrimap/store/stores"
 	"github.com/patrimap/patrimap/store/storetest"
+	"github.com/patrimap/patrimap/store/teststores"
 )
 
 // GDAL's OAPIF driver (the one QGIS uses) lists every collection and copies each one completely: the same
-// features, properties and geometries as the store holds.
+// features, properties and geometries as the store holds, from a server on either store.
 func TestOGCAPIReadByGDAL(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "oapif.db")
+	for _, k := range teststores.All() {
+		t.Run(k.Name, func(t *testing.T) { testOGCAPIReadByGDAL(t, k.DSN(t)) })
+	}
+}
+
+func testOGCAPIReadByGDAL(t *testing.T, db string) {
 	imports := [][]string{
 		{"import", "geojson", rnnFile, "--dataset", "rnn-isere", "--producer", "INPN", "--theme", "natural"},
 		{"import", "inpn", "--file", "../../testdata/inpn/apb/subset_isere_38/apb.shp", "--dataset", "apb-isere"},
@@ -38,7 +44,7 @@ func TestOGCAPIReadByGDAL(t *testing.T) {
 			t.Fatalf("%v: %v\n%s", args, err, out)
 		}
 	}
-	st, err := spatialite.Open(context.Background(), db)
+	st, err := stores.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -68,7 +68,7 @@ func runDatasets(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\n", d.ID, d.Title, d.Producer, d.FeatureCount, d.Version, d.ImportedAt.Local().Format("2006-01-02 15:04"))
 	}
 	if len(ds) == 0 {
-		fmt.Fprintf(tw, "(no dataset in %s: import one with patrimap import)\n", e.db)
+		fmt.Fprintf(tw, "(no dataset in %s: import one with patrimap import)\n", e.dbName())
 	}
 	return tw.Flush()
 }

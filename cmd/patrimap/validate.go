@@ -57,7 +57,7 @@ func runValidate(ctx context.Context, e *env, args []string) error {
 	defer sn.Close()
 	d, err := sn.Dataset(ctx, *id)
 	if errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("validate: no dataset %q in %s (patrimap datasets lists them)", *id, e.db)
+		return fmt.Errorf("validate: no dataset %q in %s (patrimap datasets lists them)", *id, e.dbName())
 	}
 	if err != nil {
 		return err

@@ -257,3 +257,22 @@ func (im *importer) end() {
 		<-im.store.writing
 	}
 }
+
+var _ store.MemoLister = (*Store)(nil)
+
+// MemoKinds lists the kinds the memo holds, in byte order.
+func (s *Store) MemoKinds(context.Context) ([]string, error) {
+	if err := s.failure(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var kinds []string
+	for k := range s.memo {
+		if !slices.Contains(kinds, k[0]) {
+			kinds = append(kinds, k[0])
+		}
+	}
+	slices.Sort(kinds)
+	return kinds, nil
+}

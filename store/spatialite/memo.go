@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/patrimap/patrimap/store"
 )
 
 // memoSchema is the store's small key/value table (store.Memo): territory boundaries fetched from the national
@@ -93,4 +95,24 @@ func (s *Store) Remember(ctx context.Context, kind, key string, value []byte) er
 		return fmt.Errorf("keep %s %s in the store: %w", kind, key, err)
 	}
 	return nil
+}
+
+var _ store.MemoLister = (*Store)(nil)
+
+// MemoKinds lists the kinds the memo holds, in byte order.
+func (s *Store) MemoKinds(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT kind FROM `+memoTable+` ORDER BY kind`)
+	if err != nil {
+		return nil, fmt.Errorf("list the memo's kinds: %w", err)
+	}
+	defer rows.Close()
+	var kinds []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, fmt.Errorf("list the memo's kinds: %w", err)
+		}
+		kinds = append(kinds, k)
+	}
+	return kinds, rows.Err()
 }
