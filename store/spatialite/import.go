@@ -40,6 +40,7 @@ func sqlType(t store.FieldType) string {
 // with untyped columns (c0, c1...), since a column's type is known only once every value has been seen; Finish
 // copies them into the typed table, where SQLite's column affinity converts them as store.Coerce says.
 type importer struct {
+	store *Store
 	conn  *sql.Conn
 	tx    *sql.Tx
 	id    string
@@ -70,7 +71,7 @@ func (s *Store) BeginImport(ctx context.Context, id string, opts store.ImportOpt
 		conn.Close()
 		return nil, fmt.Errorf("import %s: begin: %w", id, err)
 	}
-	im := &importer{conn: conn, tx: tx, id: id, table: store.TableName(id), schema: store.NewSchema(opts.Fields)}
+	im := &importer{store: s, conn: conn, tx: tx, id: id, table: store.TableName(id), schema: store.NewSchema(opts.Fields)}
 	for _, stmt := range []string{
 		`DROP TABLE IF EXISTS temp.patrimap_staging`,
 		`CREATE TEMP TABLE patrimap_staging (fid INTEGER PRIMARY KEY, wkb BLOB, lz BLOB)`,
@@ -352,6 +353,7 @@ func (im *importer) Commit(ctx context.Context, info store.DatasetInfo, report a
 	if err != nil {
 		return store.Dataset{}, fmt.Errorf("import %s: commit: %w", im.id, err)
 	}
+	im.store.watch.changed(ctx)
 	return d, nil
 }
 

@@ -1,0 +1,27 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// Optional capabilities. A store that has one implements its interface on the type named (Store or Snapshot);
+// callers find it with a type assertion and fall back to the plain interfaces when it is missing, so a new
+// store works without them and gets faster by adding them. store/storetest checks each one a store has.
+
+// Watcher is a Store that tells cheaply whether anything it holds changed, so that a server can keep the
+// catalogue (and what it made from it: tiles, TileJSON, catalogue answers) in memory and serve it without
+// asking the database on every request.
+type Watcher interface {
+	// Generation returns a number that differs after any commit to the store (an import, a memo write), by this
+	// process or another, and stays the same otherwise. A change made through this Store shows at the next
+	// call; one made by another process within WatchInterval. It is cheap enough to call on every request: an
+	// implementation that must ask the database does so at most once per WatchInterval and answers from memory
+	// in between (SpatiaLite: PRAGMA data_version on a connection of its own; PostgreSQL: LISTEN/NOTIFY or a
+	// counter row).
+	Generation(ctx context.Context) (uint64, error)
+}
+
+// WatchInterval is how stale a Watcher's answer may be about changes made by another process: a re-import by
+// `patrimap import` shows on a running server within this time.
+const WatchInterval = 250 * time.Millisecond
