@@ -230,6 +230,9 @@ func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 	if _, err := tx.ExecContext(ctx, `DROP TABLE temp.patrimap_staging`); err != nil {
 		return fail("drop staging table", err)
 	}
+	if err := im.writeIndexes(ctx, res.Fields); err != nil {
+		return fail("indexes", err)
+	}
 	if res.GeometryType != "" {
 		var ok int
 		if err := tx.QueryRowContext(ctx, `SELECT CreateSpatialIndex(?, 'geom')`, t).Scan(&ok); err != nil || ok != 1 {
@@ -389,6 +392,9 @@ func dropDatasetTable(ctx context.Context, tx *sql.Tx, table string) error {
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS `+quoteIdent(table)); err != nil {
+		return err
+	}
+	if err := dropTextIndex(ctx, tx, table); err != nil {
 		return err
 	}
 	return dropLowZoom(ctx, tx, table)

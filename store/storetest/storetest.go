@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"NotFoundAndErrors", testErrors},
 		{"Memo", testMemo},
 		{"Watcher", testWatcher},
+		{"TextSearch", testTextSearch},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
