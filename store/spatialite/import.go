@@ -233,6 +233,9 @@ func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 	if err := im.writeIndexes(ctx, res.Fields); err != nil {
 		return fail("indexes", err)
 	}
+	if err := im.writeClusters(ctx, res.GeometryType); err != nil {
+		return fail("point clusters", err)
+	}
 	if res.GeometryType != "" {
 		var ok int
 		if err := tx.QueryRowContext(ctx, `SELECT CreateSpatialIndex(?, 'geom')`, t).Scan(&ok); err != nil || ok != 1 {
@@ -395,6 +398,9 @@ func dropDatasetTable(ctx context.Context, tx *sql.Tx, table string) error {
 		return err
 	}
 	if err := dropTextIndex(ctx, tx, table); err != nil {
+		return err
+	}
+	if err := dropClusters(ctx, tx, table); err != nil {
 		return err
 	}
 	return dropLowZoom(ctx, tx, table)
