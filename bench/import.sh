@@ -14,17 +14,7 @@ command -v ogr2ogr >/dev/null || { echo "bench/import.sh: ogr2ogr is missing: ap
 [ -x /usr/bin/time ] || { echo "bench/import.sh: GNU time is missing: apt-get install -y time" >&2; exit 1; }
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 go build -o "$work/patrimap" ./cmd/patrimap
-python3 - "$work/points.geojson" "$POINTS" <<'PY'
-import json, random, sys
-random.seed(1)
-with open(sys.argv[1], "w") as out:
-    out.write('{"type":"FeatureCollection","features":[')
-    for i in range(int(sys.argv[2])):
-        f = {"type": "Feature", "properties": {"id": str(i), "name": "point %d" % i, "kind": "test"},
-             "geometry": {"type": "Point", "coordinates": [round(random.uniform(-4.5, 8), 6), round(random.uniform(42.5, 51), 6)]}}
-        out.write(("," if i else "") + json.dumps(f))
-    out.write("]}")
-PY
+python3 bench/points.py "$work/points.geojson" "$POINTS"
 echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)); $POINTS points, $(du -m "$work/points.geojson" | cut -f1) MB of GeoJSON"
 measure() { # name command...: prints "name seconds max-RSS-MB"
   local name=$1; shift

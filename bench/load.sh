@@ -18,16 +18,9 @@ go build -o "$work/patrimap" ./cmd/patrimap
 db="$work/b.db"
 "$work/patrimap" import inpn --file testdata/inpn/apb/apb.zip --db "$db" >/dev/null 2>&1
 python3 - "$work" "$POINTS" "$TILES" <<'PY'
-import json, math, random, sys
+import math, random, sys
 work, n, tiles = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 random.seed(1)
-with open(work + "/points.geojson", "w") as out:
-    out.write('{"type":"FeatureCollection","features":[')
-    for i in range(n):
-        f = {"type": "Feature", "properties": {"id": str(i), "name": "point %d" % i, "kind": "test"},
-             "geometry": {"type": "Point", "coordinates": [round(random.uniform(-4.5, 8), 6), round(random.uniform(42.5, 51), 6)]}}
-        out.write(("," if i else "") + json.dumps(f))
-    out.write("]}")
 seen = set()
 while len(seen) < tiles:
     z = random.randint(6, 14); lon = random.uniform(-4.5, 8); lat = random.uniform(42.5, 51); k = 2 ** z
@@ -36,6 +29,7 @@ while len(seen) < tiles:
 with open(work + "/paths", "w") as out:
     out.write("\n".join(sorted(seen, key=lambda s: random.random())) + "\n")
 PY
+python3 bench/points.py "$work/points.geojson" "$POINTS"
 "$work/patrimap" import geojson "$work/points.geojson" --dataset points --title Points --producer bench --db "$db" >/dev/null 2>&1
 cat >"$work/paths.lua" <<LUA
 local paths, i = {}, 0

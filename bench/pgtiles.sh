@@ -34,17 +34,7 @@ go build -o "$work/patrimap" ./cmd/patrimap
 go build -o "$work/tilebench" ./bench/tilebench
 db="$work/b.db"
 "$work/patrimap" import inpn --file testdata/inpn/apb/apb.zip --db "$db" >/dev/null 2>&1
-python3 - "$work/points.geojson" "$POINTS" <<'PY'
-import json, random, sys
-random.seed(1)
-with open(sys.argv[1], "w") as out:
-    out.write('{"type":"FeatureCollection","features":[')
-    for i in range(int(sys.argv[2])):
-        f = {"type": "Feature", "properties": {"id": str(i), "name": "point %d" % i, "kind": "test"},
-             "geometry": {"type": "Point", "coordinates": [round(random.uniform(-4.5, 8), 6), round(random.uniform(42.5, 51), 6)]}}
-        out.write(("," if i else "") + json.dumps(f))
-    out.write("]}")
-PY
+python3 bench/points.py "$work/points.geojson" "$POINTS"
 "$work/patrimap" import geojson "$work/points.geojson" --dataset points --title Points --producer bench --db "$db" >/dev/null 2>&1
 
 pgurl=$(test/pg.sh start "$work/pg")
