@@ -92,7 +92,7 @@ func (s *Server) itemsHTML(c echo.Context, sn store.Snapshot, d store.Dataset, r
 	if r.query.Select != nil {
 		fields = selected(d, r.query.Select)
 	}
-	err := sn.Features(c.Request().Context(), d, r.query, func(f *store.Feature) error {
+	err := r.features(c.Request().Context(), sn, d, func(f *store.Feature) error {
 		rows = append(rows, row{FID: f.FID, Values: append([]any(nil), f.Values...)})
 		return nil
 	})

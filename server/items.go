@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -28,13 +29,34 @@ const (
 // itemsParams are the query parameters /items knows; any other must name a property (an equality filter).
 var itemsParams = map[string]bool{"f": true, "limit": true, "offset": true, "bbox": true, "bbox-crs": true, "crs": true,
 	"datetime": true, "properties": true, "sortby": true, "filter": true, "filter-lang": true, "filter-crs": true,
-	"json": true}
+	"json": true, "q": true}
 
 // itemsRequest is a parsed /items request.
 type itemsRequest struct {
 	query store.Query
+	// text is q=: words the name or description must hold (full-text search, case and accents ignored).
+	text  string
 	limit int
 	crs   crsInfo
+}
+
+// features streams the features r selects.
+func (r *itemsRequest) features(ctx context.Context, sn store.Snapshot, d store.Dataset, each func(*store.Feature) error) error {
+	if r.text != "" {
+		return store.SearchFeatures(ctx, sn, d, r.text, r.query, each)
+	}
+	return sn.Features(ctx, d, r.query, each)
+}
+
+// matched counts the features r selects, over every page: the catalogue knows it without a condition.
+func (r *itemsRequest) matched(ctx context.Context, sn store.Snapshot, d store.Dataset) (int64, error) {
+	switch {
+	case r.text != "":
+		return store.SearchCount(ctx, sn, d, r.text, r.query)
+	case r.query.BBox != nil || len(r.query.Equals) > 0 || r.query.Filter != nil:
+		return sn.Count(ctx, d, r.query)
+	}
+	return d.FeatureCount, nil
 }
 
 // parseItems reads the query parameters of /collections/{id}/items for dataset d. Errors are 400s that say
@@ -62,6 +84,15 @@ func (s *Server) parseItems(c echo.Context, d store.Dataset) (*itemsRequest, err
 		r.limit = min(n, maxLimit)
 	}
 	r.query.Limit = r.limit
+	if v := params.Get("q"); v != "" {
+		if len(v) > 200 || len(store.TextWords(v)) == 0 {
+			return nil, badRequest(fmt.Sprintf("q=%s: q holds 1 to 200 characters with at least one word, e.g. q=eglise", v))
+		}
+		if len(store.TextFields(d)) == 0 {
+			return nil, badRequest(fmt.Sprintf("q=%s: collection %s has no name or description to search in; filter a property instead (queryables: %s)", v, d.ID, fieldList(d)))
+		}
+		r.text = v
+	}
 	if v := params.Get("offset"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
@@ -264,12 +295,9 @@ func (s *Server) items(c echo.Context) error {
 	if notModifiedAs(c, d, representation(format, asText)) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	// Without a filter the catalogue knows the count: no scan.
-	matched := d.FeatureCount
-	if r.query.BBox != nil || len(r.query.Equals) > 0 || r.query.Filter != nil {
-		if matched, err = sn.Count(ctx, d, r.query); err != nil {
-			return err
-		}
+	matched, err := r.matched(ctx, sn, d)
+	if err != nil {
+		return err
 	}
 	returned := max(0, min(int64(r.limit), matched-int64(r.query.Offset)))
 	links := s.pageLinks(c, d, r, matched, returned, format)
@@ -296,7 +324,7 @@ func (s *Server) items(c echo.Context) error {
 	if err := w.BeginCollection(append(head[1:len(head)-1], ',')); err != nil {
 		return nil // the client went away
 	}
-	err = sn.Features(ctx, d, r.query, func(f *store.Feature) error {
+	err = r.features(ctx, sn, d, func(f *store.Feature) error {
 		if err := s.toCRS(f, r.crs); err != nil {
 			return err
 		}

@@ -52,6 +52,8 @@ type Server struct {
 	// proxies are the trusted proxies, whose forwarding headers count (serve --trusted-proxies).
 	proxies Proxies
 	schemas *schemaCache
+	// cat is the catalogue kept in memory while the store says nothing changed.
+	cat *catalogueCache
 }
 
 // Option configures a Server.
@@ -63,7 +65,7 @@ func New(st Catalog, log *slog.Logger, static fs.FS, opts ...Option) *Server {
 	e.HideBanner, e.HidePort = true, true
 	s := &Server{store: st, log: log, static: static, echo: e,
 		exports: &exports{dir: exportDir(st.Name())}, reproject: &geo.Reprojector{}, topology: &geo.Topology{},
-		schemas: &schemaCache{}}
+		schemas: &schemaCache{}, cat: newCatalogueCache(st)}
 	for _, o := range opts {
 		o(s)
 	}
@@ -77,7 +79,8 @@ func New(st Catalog, log *slog.Logger, static fs.FS, opts ...Option) *Server {
 	}))
 	e.IPExtractor = s.clientIP
 	e.Use(s.requestLog, s.recoverPanics(), s.securityHeaders, cors())
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024}))
+	// Tiles are compressed once, when they are cached, by their handler.
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5, MinLength: 1024, Skipper: isTile}))
 
 	// Every read answers HEAD too, for link checkers and clients that probe before downloading.
 	get := func(path string, h echo.HandlerFunc) { e.Match([]string{http.MethodGet, http.MethodHead}, path, h) }
@@ -138,7 +141,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 }
 
 func (s *Server) health(c echo.Context) error {
-	ds, err := s.catalogue(c.Request().Context())
+	ds, err := store.Catalogue(c.Request().Context(), s.store) // the database itself, not the catalogue in memory
 	if err != nil {
 		return c.JSON(http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "error": err.Error()})
 	}
@@ -146,14 +149,23 @@ func (s *Server) health(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"status": "ok", "datasets": len(ds)})
 }
 
-// catalogue lists the datasets, through a snapshot of its own.
+// catalogue lists the datasets, from the catalogue kept in memory (a copy the caller may reorder).
 func (s *Server) catalogue(ctx context.Context) ([]store.Dataset, error) {
-	return store.Catalogue(ctx, s.store)
+	v, err := s.cat.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return v.list(), nil
 }
 
-// lookup reads the catalogue entry of id, through a snapshot of its own.
+// lookup returns the catalogue entry of id, from the catalogue kept in memory. A handler that then reads the
+// dataset's features reads both from one snapshot instead.
 func (s *Server) lookup(ctx context.Context, id string) (store.Dataset, error) {
-	return store.Lookup(ctx, s.store, id)
+	v, err := s.cat.current(ctx)
+	if err != nil {
+		return store.Dataset{}, err
+	}
+	return v.lookup(id)
 }
 
 func (s *Server) staticFile(name string) echo.HandlerFunc {

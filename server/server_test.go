@@ -46,7 +46,7 @@ func serve(t *testing.T, st store.Store) *fixture {
 	return &fixture{st: st, srv: srv}
 }
 
-func (fx *fixture) importFile(t *testing.T, id, path string) error {
+func (fx *fixture) importFile(t testing.TB, id, path string) error {
 	t.Helper()
 	f, err := gj.Open(path, 0, nil)
 	if err != nil {

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
 
 	"github.com/patrimap/patrimap/store"
 	"github.com/patrimap/patrimap/tiles"
@@ -40,31 +42,31 @@ func (s *Server) routesTiles(get func(string, echo.HandlerFunc)) {
 		Repair: func(_ context.Context, g orb.Geometry) (orb.Geometry, error) { return s.topology.BufferZero(g) },
 		Valid:  func(_ context.Context, g orb.Geometry) (bool, error) { return s.topology.Valid(g) },
 	}}
+	// A new catalogue frees the tiles of the versions it replaced at once.
+	s.cat.onReload = func(v *catalogueView) {
+		for _, d := range v.datasets {
+			ts.cache.Retire(d.ID, d.Version)
+		}
+	}
 	get("/tiles/:spec", ts.tileJSON)
 	get("/tiles/:spec/:z/:x/:y", ts.tile)
 }
 
-// layers reads the datasets named in spec ("a" or "a,b") from the snapshot.
-func (ts *tileService) layers(c echo.Context, sn store.Snapshot, spec string) ([]tiles.Layer, error) {
+// layers reads the datasets named in spec ("a" or "a,b") from the catalogue view.
+func (ts *tileService) layers(v *catalogueView, spec string) ([]tiles.Layer, error) {
 	ids := strings.Split(spec, ",")
 	if len(ids) > maxTileDatasets {
 		return nil, badRequest(fmt.Sprintf("%d datasets in one tile: at most %d", len(ids), maxTileDatasets))
 	}
-	seen := map[string]bool{}
-	var out []tiles.Layer
-	for _, id := range ids {
-		if err := store.ValidateID(id); err != nil || seen[id] {
+	out := make([]tiles.Layer, 0, len(ids))
+	for i, id := range ids {
+		if err := store.ValidateID(id); err != nil || slices.Contains(ids[:i], id) {
 			return nil, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no dataset %q: GET /datasets lists them; several datasets are joined by commas, each once", id))
 		}
-		seen[id] = true
-		d, err := sn.Dataset(c.Request().Context(), id)
-		if errors.Is(err, store.ErrNotFound) {
+		d, err := v.lookup(id)
+		if err != nil {
 			return nil, echo.NewHTTPError(http.StatusNotFound, fmt.Sprintf("no dataset %q: GET /datasets lists them", id))
 		}
-		if err != nil {
-			return nil, err
-		}
-		ts.cache.Retire(d.ID, d.Version)
 		out = append(out, tiles.NewLayer(d))
 	}
 	return out, nil
@@ -87,12 +89,11 @@ func (ts *tileService) tileJSON(c echo.Context) error {
 	if !ok {
 		return echo.NewHTTPError(http.StatusNotFound, "tiles: TileJSON is at /tiles/{dataset}.json, tiles at /tiles/{dataset}/{z}/{x}/{y}.mvt")
 	}
-	sn, err := ts.s.store.Snapshot(c.Request().Context())
+	v, err := ts.s.cat.current(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	defer sn.Close()
-	layers, err := ts.layers(c, sn, spec)
+	layers, err := ts.layers(v, spec)
 	if err != nil {
 		return err
 	}
@@ -124,20 +125,38 @@ func (ts *tileService) tile(c echo.Context) error {
 		return badRequest(err.Error())
 	}
 	ctx := c.Request().Context()
-	sn, err := ts.s.store.Snapshot(ctx)
+	// A tile made while another process re-imported is made again from the new catalogue, once.
+	for attempt := 0; ; attempt++ {
+		err := ts.serveTile(c, t, format)
+		if !errors.Is(err, errStaleView) || attempt > 0 {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+}
+
+// serveTile answers with tile t of the datasets of the URL, from the tile cache when it holds it: a warm tile
+// costs no database query (the catalogue view is in memory).
+func (ts *tileService) serveTile(c echo.Context, t maptile.Tile, format tiles.Format) error {
+	ctx := c.Request().Context()
+	v, err := ts.s.cat.current(ctx)
 	if err != nil {
 		return err
 	}
-	defer sn.Close()
-	layers, err := ts.layers(c, sn, c.Param("spec"))
+	layers, err := ts.layers(v, c.Param("spec"))
 	if err != nil {
 		return err
 	}
 	key := tiles.NewKey(layers, t, format)
 	h := c.Response().Header()
 	tag := versionTag(layers)
-	etag := fmt.Sprintf(`W/"tile-r%d-%s-%s-%d-%d-%d"`, tiles.Revision, strings.ReplaceAll(key.Datasets, "@", "-v"), format, t.Z, t.X, t.Y)
+	etag := `W/"tile-r` + strconv.Itoa(tiles.Revision) + "-" + strings.ReplaceAll(key.Datasets, "@", "-v") + "-" + string(format) +
+		"-" + strconv.Itoa(int(t.Z)) + "-" + strconv.FormatUint(uint64(t.X), 10) + "-" + strconv.FormatUint(uint64(t.Y), 10) + `"`
 	notModified := checkETag(c, etag, layers[0].Dataset.ImportedAt)
+	// The answer depends on Accept-Encoding (the cached gzip is sent to those who take it).
+	h.Add("Vary", "Accept-Encoding")
 	// A URL naming the versions (TileJSON gives them) never changes: browsers keep it. Without it, clients
 	// revalidate, and a re-import shows at once.
 	if c.QueryParam("v") == tag {
@@ -149,6 +168,20 @@ func (ts *tileService) tile(c echo.Context) error {
 		return c.NoContent(http.StatusNotModified)
 	}
 	e, hit, err := ts.cache.Get(key, func() (*tiles.Entry, error) {
+		sn, err := ts.s.store.Snapshot(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer sn.Close()
+		for _, l := range layers {
+			// The view may be up to a watch interval late on another process's import: the rows must be of the
+			// version the key names.
+			d, err := sn.Dataset(ctx, l.Dataset.ID)
+			if err != nil || d.Version != l.Dataset.Version {
+				ts.s.cat.forget(v)
+				return nil, errStaleView
+			}
+		}
 		b, _, err := ts.renderer.Render(ctx, sn, layers, t, format)
 		if err != nil {
 			return nil, err
@@ -166,20 +199,25 @@ func (ts *tileService) tile(c echo.Context) error {
 	if e.Data == nil {
 		if format == tiles.GeoJSON {
 			// Leaflet and uMap clients parse every answer: an empty tile is an empty collection.
-			return c.Blob(http.StatusOK, format.ContentType(), []byte(`{"type":"FeatureCollection","features":[]}`+"\n"))
+			return c.Blob(http.StatusOK, format.ContentType(), emptyCollection)
 		}
 		// An empty vector tile is 204 No Content: MapLibre, OpenLayers and QGIS draw nothing, no bytes move.
 		return c.NoContent(http.StatusNoContent)
 	}
 	if e.Gzip != nil && strings.Contains(c.Request().Header.Get("Accept-Encoding"), "gzip") {
-		// Send the gzip made once when the tile was cached, past the server's gzip middleware that would
-		// compress it again on every request.
-		if u, ok := c.Response().Writer.(interface{ Unwrap() http.ResponseWriter }); ok {
-			c.Response().Writer = u.Unwrap()
-		}
+		// The gzip made once when the tile was cached (the server's gzip middleware skips tiles).
 		h.Set("Content-Encoding", "gzip")
 		h.Set("Content-Length", strconv.Itoa(len(e.Gzip)))
 		return c.Blob(http.StatusOK, format.ContentType(), e.Gzip)
 	}
+	h.Set("Content-Length", strconv.Itoa(len(e.Data)))
 	return c.Blob(http.StatusOK, format.ContentType(), e.Data)
+}
+
+var emptyCollection = []byte(`{"type":"FeatureCollection","features":[]}` + "\n")
+
+// isTile says whether a request is for a tile (its handler compresses it, once, when it is cached).
+func isTile(c echo.Context) bool {
+	p := c.Request().URL.Path
+	return strings.HasPrefix(p, "/tiles/") && strings.Count(p, "/") == 5
 }

@@ -78,8 +78,9 @@ const (
 // search finds features by name across datasets, ignoring case and accents ("eglise" finds "Église"):
 // GET /search?q=eglise[&datasets=a,b][&limit=20]. Names that start with the query come first.
 func (s *Server) search(c echo.Context) error {
-	q := foldName(strings.TrimSpace(c.QueryParam("q")))
-	if len([]rune(q)) < 2 || len(q) > 200 {
+	raw := strings.TrimSpace(c.QueryParam("q"))
+	q := foldName(raw)
+	if len([]rune(q)) < 2 || len(q) > 200 || len(store.TextWords(raw)) == 0 {
 		return badRequest("search: q must hold 2 to 200 characters, e.g. /search?q=chateau")
 	}
 	limit := searchDefaultLimit
@@ -131,18 +132,14 @@ func (s *Server) search(c echo.Context) error {
 				sel = append(sel, f.Name)
 			}
 		}
-		err := sn.Features(ctx, d, store.Query{Select: sel}, func(f *store.Feature) error {
+		// Through the store's full-text index: every word, as a word or its start, in the name or description.
+		err := store.SearchFeatures(ctx, sn, d, raw, store.Query{Select: sel, Limit: keep - len(hits) + 1}, func(f *store.Feature) error {
 			name, _ := f.Values[nameAt].(string)
-			folded := foldName(name)
-			i := strings.Index(folded, q)
-			if i < 0 {
-				return nil
-			}
 			if len(hits) >= keep {
 				truncated = true
 				return errStopSearch
 			}
-			h := searchHit{Dataset: d.ID, FID: f.FID, Name: name, prefix: i == 0}
+			h := searchHit{Dataset: d.ID, FID: f.FID, Name: name, prefix: strings.HasPrefix(foldName(name), q)}
 			if kindAt >= 0 {
 				h.Kind, _ = f.Values[kindAt].(string)
 			}

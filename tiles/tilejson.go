@@ -70,6 +70,10 @@ func NewTileJSON(layers []Layer, tileURL string) TileJSON {
 		for _, f := range l.Fields {
 			vl.Fields[f.Name] = fieldType(f.Type)
 		}
+		if isPointLayer(d) {
+			// Up to store.ClusterMaxZoom, a feature may stand for several points (when the store keeps clusters).
+			vl.Fields["point_count"] = "Number"
+		}
 		tj.VectorLayers = append(tj.VectorLayers, vl)
 	}
 	tj.Name = strings.Join(names, " + ")

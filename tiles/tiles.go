@@ -171,6 +171,8 @@ type Stats struct {
 // Render makes tile t of layers in format f. An empty tile (no feature in any layer) is nil bytes.
 func (r *Renderer) Render(ctx context.Context, src FeatureSource, layers []Layer, t maptile.Tile, f Format) ([]byte, Stats, error) {
 	feats := make([][]*store.Feature, len(layers))
+	// counts[i], for a layer read from the store's point clusters, holds each feature's number of points.
+	counts := make([][]int64, len(layers))
 	bbox := tileBound(t, Buffer)
 	for i, l := range layers {
 		cols := make([]string, len(l.Fields))
@@ -183,6 +185,20 @@ func (r *Renderer) Render(ctx context.Context, src FeatureSource, layers []Layer
 			return nil
 		}
 		var err error
+		if cl, ok := src.(store.PointClusterer); ok && t.Z <= store.ClusterMaxZoom && isPointLayer(l.Dataset) {
+			counts[i] = []int64{}
+			err = cl.ClusterTileFeatures(ctx, l.Dataset, t, cols, func(sf *store.Feature, n int64) error {
+				counts[i] = append(counts[i], n)
+				return collect(sf)
+			})
+			if err == nil {
+				continue
+			}
+			if !errors.Is(err, store.ErrNoClusters) {
+				return nil, Stats{}, err
+			}
+			feats[i], counts[i], err = nil, nil, nil
+		}
 		thin, ok := src.(pointThinner)
 		if cell := pointCell(uint32(t.Z), Tolerance); ok && cell > 0 && t.Z < MaxZoom && isPointLayer(l.Dataset) {
 			// The index thins dense points before any row is read, on the same grid as the encoder (in degrees,
@@ -211,7 +227,7 @@ func (r *Renderer) Render(ctx context.Context, src FeatureSource, layers []Layer
 		}
 	}
 	for attempt := 0; ; attempt++ {
-		b, st, err := r.encode(ctx, layers, feats, projected, proj, f, tol, uint32(t.Z))
+		b, st, err := r.encode(ctx, layers, feats, counts, projected, proj, f, tol, uint32(t.Z))
 		if err != nil || len(b) <= MaxTileBytes || attempt >= 8 {
 			return b, st, err
 		}
@@ -220,7 +236,7 @@ func (r *Renderer) Render(ctx context.Context, src FeatureSource, layers []Layer
 	}
 }
 
-func (r *Renderer) encode(ctx context.Context, layers []Layer, feats [][]*store.Feature, projected [][]orb.Geometry, proj projection, f Format, tol float64, z uint32) ([]byte, Stats, error) {
+func (r *Renderer) encode(ctx context.Context, layers []Layer, feats [][]*store.Feature, counts [][]int64, projected [][]orb.Geometry, proj projection, f Format, tol float64, z uint32) ([]byte, Stats, error) {
 	st := Stats{Tolerance: tol}
 	g := &generaliser{tol: tol, bound: orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}}
 	if r.Repair != nil {
@@ -260,17 +276,25 @@ func (r *Renderer) encode(ctx context.Context, layers []Layer, feats [][]*store.
 	)
 	for i, l := range layers {
 		ml := MVTLayer{Name: l.Dataset.ID, Extent: Extent}
-		outs := g.generaliseAll(projected[i], z, tol)
+		ltol := tol
+		if counts[i] != nil {
+			ltol = 0 // clusters are already one per cell: thinning them again would lose their counts
+		}
+		outs := g.generaliseAll(projected[i], z, ltol)
 		for j, sf := range feats[i] {
 			out := outs[j]
 			if out == nil {
 				continue
 			}
-			props := make(geojson.Properties, len(l.Fields))
+			props := make(geojson.Properties, len(l.Fields)+1)
 			for k, fl := range l.Fields {
 				if v := sf.Values[k]; v != nil {
 					props[fl.Name] = v
 				}
+			}
+			if counts[i] != nil && counts[i][j] > 1 {
+				// MapLibre's and supercluster's name: styles size and label clusters by it.
+				props["point_count"] = counts[i][j]
 			}
 			if f == GeoJSON {
 				gf := geojson.NewFeature(proj.toWGS84(out))

@@ -25,6 +25,7 @@ var (
 	_ store.Store    = (*Store)(nil)
 	_ store.Snapshot = (*snapshot)(nil)
 	_ store.Import   = (*importer)(nil)
+	_ store.Watcher  = (*Store)(nil)
 )
 
 // Store is an in-memory store. It is safe for concurrent use.
@@ -35,6 +36,8 @@ type Store struct {
 	fail     error
 	// writing holds one token: an import takes it at BeginImport and gives it back when it ends.
 	writing chan struct{}
+	// generation counts commits (imports, memo writes), for Generation.
+	generation uint64
 }
 
 // dataset is one committed version of a dataset.
@@ -115,7 +118,18 @@ func (s *Store) Remember(_ context.Context, kind, key string, value []byte) erro
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.memo[[2]string{kind, key}] = slices.Clone(value)
+	s.generation++
 	return nil
+}
+
+// Generation counts the commits made so far (store.Watcher): a store in memory has no other writer.
+func (s *Store) Generation(context.Context) (uint64, error) {
+	if err := s.failure(); err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.generation, nil
 }
 
 // Snapshot opens a read view of the datasets committed so far.
@@ -241,6 +255,7 @@ func (im *importer) Commit(ctx context.Context, info store.DatasetInfo, report a
 	}
 	im.store.mu.Lock()
 	im.store.datasets[im.id] = im.built
+	im.store.generation++
 	im.store.mu.Unlock()
 	return im.built.entry, nil
 }

@@ -40,6 +40,7 @@ func sqlType(t store.FieldType) string {
 // with untyped columns (c0, c1...), since a column's type is known only once every value has been seen; Finish
 // copies them into the typed table, where SQLite's column affinity converts them as store.Coerce says.
 type importer struct {
+	store *Store
 	conn  *sql.Conn
 	tx    *sql.Tx
 	id    string
@@ -78,7 +79,7 @@ func (s *Store) beginImport(ctx context.Context, id string, opts store.ImportOpt
 		conn.Close()
 		return nil, fmt.Errorf("import %s: begin: %w", id, err)
 	}
-	im := &importer{conn: conn, tx: tx, id: id, table: store.TableName(id), schema: store.NewSchema(opts.Fields)}
+	im := &importer{store: s, conn: conn, tx: tx, id: id, table: store.TableName(id), schema: store.NewSchema(opts.Fields)}
 	for _, stmt := range []string{
 		`DROP TABLE IF EXISTS temp.patrimap_staging`,
 		`CREATE TEMP TABLE patrimap_staging (fid INTEGER PRIMARY KEY, wkb BLOB, lz BLOB)`,
@@ -241,6 +242,12 @@ func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 	if _, err := tx.ExecContext(ctx, `DROP TABLE temp.patrimap_staging`); err != nil {
 		return fail("drop staging table", err)
 	}
+	if err := im.writeIndexes(ctx, res.Fields); err != nil {
+		return fail("indexes", err)
+	}
+	if err := im.writeClusters(ctx, res.GeometryType); err != nil {
+		return fail("point clusters", err)
+	}
 	if res.GeometryType != "" {
 		var ok int
 		if err := tx.QueryRowContext(ctx, `SELECT CreateSpatialIndex(?, 'geom')`, t).Scan(&ok); err != nil || ok != 1 {
@@ -367,6 +374,7 @@ func (im *importer) Commit(ctx context.Context, info store.DatasetInfo, report a
 	if err != nil {
 		return store.Dataset{}, interrupted(ctx, fmt.Errorf("import %s: commit: %w", im.id, err))
 	}
+	im.store.watch.changed(ctx)
 	return d, nil
 }
 
@@ -402,6 +410,12 @@ func dropDatasetTable(ctx context.Context, tx *sql.Tx, table string) error {
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `DROP TABLE IF EXISTS `+quoteIdent(table)); err != nil {
+		return err
+	}
+	if err := dropTextIndex(ctx, tx, table); err != nil {
+		return err
+	}
+	if err := dropClusters(ctx, tx, table); err != nil {
 		return err
 	}
 	return dropLowZoom(ctx, tx, table)

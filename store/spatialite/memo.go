@@ -94,6 +94,7 @@ func (s *Store) Remember(ctx context.Context, kind, key string, value []byte) er
 	if err != nil {
 		return fmt.Errorf("keep %s %s in the store: %w", kind, key, err)
 	}
+	s.watch.changed(ctx)
 	return nil
 }
 

@@ -34,6 +34,7 @@ type Store struct {
 	db     *sql.DB // reads: deferred transactions, many connections
 	writer *sql.DB // imports: one connection, BEGIN IMMEDIATE
 	path   string
+	watch  *watch // commits, for Generation
 }
 
 // connector opens SQLite connections with mod_spatialite loaded, without registering a global driver name.
@@ -72,6 +73,11 @@ func open(ctx context.Context, path, extension string) (*Store, error) {
 	if err := s.init(ctx, extension); err != nil {
 		s.Close()
 		return nil, interrupted(ctx, err)
+	}
+	var err error
+	if s.watch, err = openWatch(ctx, path); err != nil {
+		s.Close()
+		return nil, err
 	}
 	return s, nil
 }
@@ -126,7 +132,7 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) Name() string { return s.path }
 
 // Close closes the database.
-func (s *Store) Close() error { return errors.Join(s.db.Close(), s.writer.Close()) }
+func (s *Store) Close() error { return errors.Join(s.db.Close(), s.writer.Close(), s.watch.close()) }
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }

@@ -51,16 +51,27 @@ func (sn *snapshot) Features(ctx context.Context, d store.Dataset, q store.Query
 			p.AfterFID, p.Offset = int64(p.Offset), 0
 		}
 	}
-	sqlText, args, err := featureSQL(p)
+	return sn.features(ctx, p, each)
+}
+
+// condition is a further SQL condition on a dataset's rows, with its arguments.
+type condition struct {
+	sql  string
+	args []any
+}
+
+// features streams the features of plan p that also meet the conditions.
+func (sn *snapshot) features(ctx context.Context, p store.Plan, each func(*store.Feature) error, conds ...condition) error {
+	sqlText, args, err := featureSQL(p, conds...)
 	if err != nil {
 		return err
 	}
 	rows, err := sn.tx.QueryContext(ctx, sqlText, args...)
 	if err != nil {
-		return fmt.Errorf("dataset %s: query: %w", d.ID, err)
+		return fmt.Errorf("dataset %s: query: %w", p.Dataset.ID, err)
 	}
 	defer rows.Close()
-	return scanFeatures(d.ID, rows, len(p.Fields), d.GeometryType != "", true, each)
+	return scanFeatures(p.Dataset.ID, rows, len(p.Fields), p.Dataset.GeometryType != "", true, each)
 }
 
 // scanFeatures reads rows of (fid, WKB geometry, n values) into one reused Feature and calls each. Rows without
@@ -108,11 +119,15 @@ func scanFeatures(id string, rows *sql.Rows, n int, hasGeom, keepNoGeom bool, ea
 
 // Count returns how many features of d match q, ignoring its paging (AfterFID, Offset and Limit).
 func (sn *snapshot) Count(ctx context.Context, d store.Dataset, q store.Query) (int64, error) {
+	return sn.count(ctx, d, q)
+}
+
+func (sn *snapshot) count(ctx context.Context, d store.Dataset, q store.Query, conds ...condition) (int64, error) {
 	p, err := store.NewPlan(d, q.Unpaged())
 	if err != nil {
 		return 0, err
 	}
-	where, args, err := featureWhere(p)
+	where, args, err := featureWhere(p, conds...)
 	if err != nil {
 		return 0, err
 	}
@@ -134,7 +149,7 @@ func columnExpr(prefix string, f store.Field) string {
 	return prefix + quoteIdent(f.Name)
 }
 
-func featureSQL(p store.Plan) (string, []any, error) {
+func featureSQL(p store.Plan, conds ...condition) (string, []any, error) {
 	var b strings.Builder
 	b.WriteString(`SELECT fid, `)
 	if p.Dataset.GeometryType == "" {
@@ -146,7 +161,7 @@ func featureSQL(p store.Plan) (string, []any, error) {
 		b.WriteString(", " + columnExpr("", f))
 	}
 	b.WriteString(` FROM ` + quoteIdent(p.Dataset.Table))
-	where, args, err := featureWhere(p)
+	where, args, err := featureWhere(p, conds...)
 	if err != nil {
 		return "", nil, err
 	}
@@ -171,7 +186,7 @@ func featureSQL(p store.Plan) (string, []any, error) {
 	return b.String(), args, nil
 }
 
-func featureWhere(p store.Plan) (string, []any, error) {
+func featureWhere(p store.Plan, extra ...condition) (string, []any, error) {
 	var conds []string
 	var args []any
 	if p.FID > 0 {
@@ -199,6 +214,10 @@ func featureWhere(p store.Plan) (string, []any, error) {
 			return "", nil, err
 		}
 		conds = append(conds, c)
+	}
+	for _, c := range extra {
+		conds = append(conds, c.sql)
+		args = append(args, c.args...)
 	}
 	if len(conds) == 0 {
 		return "", nil, nil

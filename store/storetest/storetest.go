@@ -46,6 +46,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"FIDs", testFIDs},
 		{"NotFoundAndErrors", testErrors},
 		{"Memo", testMemo},
+		{"Watcher", testWatcher},
+		{"TextSearch", testTextSearch},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

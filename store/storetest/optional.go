@@ -1,0 +1,121 @@
+package storetest
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/patrimap/patrimap/store"
+)
+
+// optional returns st as the optional capability T, or skips the test with a message when the store does not
+// offer it (it is optional: the callers fall back to the plain interfaces).
+func optional[T any](t *testing.T, st store.Store, name string) T {
+	t.Helper()
+	c, ok := st.(T)
+	if !ok {
+		t.Skipf("the store does not implement the optional %s", name)
+	}
+	return c
+}
+
+// A Watcher's generation moves with every commit (an import, a memo write) and with nothing else: not with
+// reads, not with an import rolled back, not with time.
+func testWatcher(t *testing.T, fx *fixture) {
+	w := optional[store.Watcher](t, fx.st, "store.Watcher")
+	gen := func() uint64 {
+		t.Helper()
+		g, err := w.Generation(fx.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+	g0 := gen()
+	d := fx.importRows("rnn", store.ImportOptions{}, rnnRows(t))
+	g1 := gen()
+	if g1 == g0 {
+		t.Errorf("generation %d unchanged by an import", g1)
+	}
+	fx.mustFeatures(d, store.Query{Limit: 3})
+	im, err := fx.st.BeginImport(fx.ctx, "rnn", store.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	im.Add(fx.ctx, rnnRows(t)[0])
+	im.Rollback()
+	time.Sleep(store.WatchInterval + 50*time.Millisecond) // past the interval: a store that polls has looked again
+	if g := gen(); g != g1 {
+		t.Errorf("generation moved from %d to %d without a commit (a read, a rollback, time)", g1, g)
+	}
+	if err := fx.st.Remember(fx.ctx, "storetest", "k", []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	if g := gen(); g == g1 {
+		t.Errorf("generation %d unchanged by a memo write", g)
+	}
+}
+
+// Text search (store.SearchFeatures, through a store's index when it has one): every word, as a word or the
+// start of one, whatever the case and the accents, in the name and the description only; with the query's
+// other conditions and paging.
+func testTextSearch(t *testing.T, fx *fixture) {
+	rows := rnnRows(t)
+	for i := range rows {
+		// The reserves' names (NOM_SITE) as the normalised name, and a description naming the managing body.
+		name := rows[i].Properties[3].Value
+		rows[i].Properties = append(rows[i].Properties, store.Property{Key: "name", Value: name},
+			store.Property{Key: "description", Value: "Réserve naturelle nationale"})
+	}
+	d := fx.importRows("rnn", store.ImportOptions{}, rows)
+	sn := fx.snapshot()
+	search := func(text string, q store.Query) []any {
+		t.Helper()
+		var ids []any
+		err := store.SearchFeatures(fx.ctx, sn, d, text, q, func(f *store.Feature) error {
+			ids = append(ids, f.Values[0])
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("search %q: %v", text, err)
+		}
+		n, err := store.SearchCount(fx.ctx, sn, d, text, q)
+		if err != nil {
+			t.Fatalf("count %q: %v", text, err)
+		}
+		if q.Limit == 0 && q.Offset == 0 && n != int64(len(ids)) {
+			t.Errorf("search %q: count %d, %d features", text, n, len(ids))
+		}
+		return ids
+	}
+	id := store.Query{Select: []string{"ID_MNHN"}}
+	tests := []struct {
+		text string
+		q    store.Query
+		want []any
+	}{
+		{"veneon", id, []any{"FR3600013"}},    // Haut-Vénéon
+		{"ÉTANG", id, []any{"FR3600115"}},     // Étang du Grand-Lemps
+		{"haut lac", id, nil},                 // no name holds both
+		{"lac grand", id, []any{"FR3600015"}}, // Cirque du Grand Lac des Estaris
+		{"chart", id, []any{"FR3600136"}},     // a word's start
+		{"artreuse", id, nil},                 // not a word's middle
+		{"nationale", store.Query{Select: []string{"ID_MNHN"}, Limit: 2}, []any{"FR3600013", "FR3600014"}}, // the description
+		{"haute", store.Query{Select: []string{"ID_MNHN"}, Sort: []store.SortKey{{Property: "ID_MNHN", Desc: true}}}, []any{"FR3600011"}},
+		{"haut", store.Query{Select: []string{"ID_MNHN"}, Offset: 1, Limit: 2}, []any{"FR3600014", "FR3600011"}},
+		{"haut", store.Query{Select: []string{"ID_MNHN"}, Filter: store.Compare{Property: "SURF_OFF", Op: ">", Value: 1000.0}}, []any{"FR3600074", "FR3600136", "FR3600179"}},
+		{"inpn", id, nil}, // the source's other columns (URL_FICHE) are not searched
+	}
+	for _, tt := range tests {
+		if got := search(tt.text, tt.q); fmt.Sprint(got) != fmt.Sprint(tt.want) {
+			t.Errorf("search %q %+v: %v, want %v", tt.text, tt.q, got, tt.want)
+		}
+	}
+	if n, _ := store.SearchCount(fx.ctx, sn, d, "haut", store.Query{}); n != 6 {
+		t.Errorf("count of \"haut\": %d, want 6 (Haut-Vénéon, Haut-Béranger, Haute vallée, Hauts Plateaux, Hauts de Chartreuse, Haut-Rhône; not Chère)", n)
+	}
+	if err := store.SearchFeatures(fx.ctx, sn, d, " - ", id, func(*store.Feature) error { return nil }); !errors.Is(err, store.ErrBadQuery) {
+		t.Errorf("search of no word: %v, want ErrBadQuery", err)
+	}
+}
