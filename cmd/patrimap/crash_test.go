@@ -359,8 +359,11 @@ func TestSignalDuringImport(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			// From a tenth of the import on: the command has set its signal handler by then.
-			at := b.importTime/10 + time.Duration(rnd.Int64N(int64(b.importTime*8/10)))
+			// Once the command has opened the store (its -shm file appears; nothing else holds the store open
+			// here), it has set its signal handler: that is the first thing main does. A fixed delay was not
+			// enough on a loaded machine, where starting the test binary can take longer than the import.
+			waitForFile(t, b.db+"-shm", time.Minute)
+			at := time.Duration(rnd.Int64N(int64(b.importTime * 8 / 10)))
 			time.Sleep(at)
 			cmd.Process.Signal(tc.sig)
 			cmd.Wait()
@@ -384,4 +387,17 @@ func TestSignalDuringImport(t *testing.T) {
 		}
 	}
 	b.checkLeftovers(t)
+}
+
+// waitForFile waits until path exists, failing the test after timeout.
+func waitForFile(t *testing.T, path string, timeout time.Duration) {
+	t.Helper()
+	for deadline := time.Now().Add(timeout); ; time.Sleep(2 * time.Millisecond) {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not appear within %v", path, timeout)
+		}
+	}
 }
