@@ -45,6 +45,7 @@
       searchError: "La recherche a échoué : ", noPosition: "sans position", exporting: "Export de l'image…",
       exported: "Image exportée.", exportFailed: "L'export a échoué : ", exportNote: "Carte : patrimap",
       tilesError: "Des tuiles n'ont pas pu être lues : ", more: function (n) { return "et " + n + " autre(s) objet(s) ici"; },
+      cluster: function (n) { return n.toLocaleString("fr-FR") + " sites ici : zoomez pour les voir un par un"; },
       mapLabel: "Carte des couches du patrimoine", embedTitle: "Carte patrimap", umapTitle: "Cartes uMap à importer",
       umapMap: function (name, n) { return name + " (" + n + (n > 1 ? " couches)" : " couche)"); },
       credit: function (who, licence) { return "Source : " + who + (licence ? " – " + licence : ""); },
@@ -78,6 +79,7 @@
       searchError: "The search failed: ", noPosition: "no position", exporting: "Exporting the image…",
       exported: "Image exported.", exportFailed: "The export failed: ", exportNote: "Map: patrimap",
       tilesError: "Some tiles could not be read: ", more: function (n) { return "and " + n + " more feature(s) here"; },
+      cluster: function (n) { return n.toLocaleString("en-GB") + " sites here: zoom in to see them one by one"; },
       mapLabel: "Map of the heritage layers", embedTitle: "patrimap map", umapTitle: "uMap maps to import",
       umapMap: function (name, n) { return name + " (" + n + (n > 1 ? " layers)" : " layer)"); },
       credit: function (who, licence) { return "Source: " + who + (licence ? " – " + licence : ""); },
@@ -380,6 +382,10 @@
   function featureCard(d, props) {
     var card = el("article", { class: "feature" });
     card.appendChild(el("p", { class: "feature-dataset" }, [el("span", { class: "swatch", style: "background:" + d.colour, "aria-hidden": "true" }), d.title]));
+    if (props.point_count !== undefined) { // a group of nearby sites, at low zooms
+      card.appendChild(el("h3", { text: T.cluster(Number(props.point_count)) }));
+      return card;
+    }
     card.appendChild(el("h3", { text: props.name || (props.id !== undefined ? String(props.id) : "—") }));
     if (props.kind) card.appendChild(el("p", { class: "feature-kind" }, [T.kind + " : ", props.kind]));
     var rows = Object.keys(props).filter(function (k) {

@@ -22,6 +22,11 @@
         });
     });
   }
+  // radius is a point's radius at a zoom: base for one site; up to z8 the tiles group nearby points into one
+  // feature with point_count, drawn larger as it holds more (base + 3 px per power of ten).
+  function radius(base) {
+    return ["case", ["has", "point_count"], ["+", base, ["*", 3, ["log10", ["max", 1, ["to-number", ["get", "point_count"]]]]]], base];
+  }
   // paint is the MapLibre paint of a dataset's fill, line and point layers.
   function paint(colour, opacity) {
     var o = opacity === undefined ? 1 : opacity;
@@ -30,7 +35,7 @@
       line: { "line-color": colour, "line-width": ["interpolate", ["linear"], ["zoom"], 5, 1, 12, 2], "line-opacity": o },
       point: {
         "circle-color": colour, "circle-opacity": o, "circle-stroke-color": "#ffffff", "circle-stroke-opacity": o,
-        "circle-stroke-width": 1, "circle-radius": ["interpolate", ["linear"], ["zoom"], 5, 3, 10, 5, 15, 8],
+        "circle-stroke-width": 1, "circle-radius": ["interpolate", ["linear"], ["zoom"], 5, radius(3), 10, radius(5), 15, radius(8)],
       },
     };
   }

@@ -274,6 +274,36 @@ await step("clicking a feature opens its popup", async () => {
   check("Escape closes the popup", (await page.locator(".maplibregl-popup").count()) === 0);
 });
 
+await step("at low zoom, a group of nearby sites says how many it holds", async () => {
+  const view = await page.evaluate(() => { const m = window.patrimap.map; return { c: m.getCenter(), z: m.getZoom() }; });
+  await page.evaluate(() => window.patrimap.map.jumpTo({ center: [5.6, 45.3], zoom: 7 }));
+  await idle(page);
+  const target = await page.evaluate(() => {
+    const m = window.patrimap.map;
+    const c = m.getCanvas();
+    const w = c.clientWidth, h = c.clientHeight;
+    for (const f of m.queryRenderedFeatures({ layers: ["merimee-isere:point"] })) {
+      if (f.properties.point_count === undefined) continue;
+      const p = m.project(f.geometry.coordinates);
+      if (p.x < 80 || p.y < 80 || p.x > w - 80 || p.y > h - 80) continue;
+      const here = m.queryRenderedFeatures([[p.x - 4, p.y - 4], [p.x + 4, p.y + 4]], { layers: ["merimee-isere:point"] });
+      if (here.length === 1) return { x: p.x, y: p.y, n: Number(f.properties.point_count) };
+    }
+    return null;
+  });
+  if (check("a group of Mérimée sites is on screen at z7", !!target)) {
+    const box = await canvas.boundingBox();
+    await page.mouse.click(box.x + target.x, box.y + target.y);
+    const popup = page.locator(".maplibregl-popup");
+    await popup.waitFor({ timeout: 5000 });
+    const text = await popup.innerText();
+    check(`the popup says the group holds ${target.n} sites`, text.includes(`${target.n.toLocaleString("fr-FR")} sites ici`), text.slice(0, 200));
+    await page.keyboard.press("Escape");
+  }
+  await page.evaluate((v) => window.patrimap.map.jumpTo({ center: v.c, zoom: v.z }), view);
+  await idle(page);
+});
+
 await step("search by name", async () => {
   await page.fill("#search-input", "chateau");
   await page.locator("#search-results button").first().waitFor({ timeout: 10000 });
