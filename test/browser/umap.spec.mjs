@@ -98,7 +98,7 @@ async function waitForLayers(page, c) {
       if (!window.U || !U.MAP || !U.MAP.layers) return false;
       const got = U.MAP.layers.tree.root().reverse().map((dl) => dl.features.count());
       return got.length === want.length && got.every((n, i) => n === want[i]);
-    }, want, { timeout: 60000, polling: 200 });
+    }, want, { timeout: 180000, polling: 200 }); // a first import under load (cold module cache) took over a minute
   } catch {
     /* the check below says what is missing */
   }
