@@ -401,7 +401,7 @@ func (p projection) toTileWithin(g orb.Geometry, bbox orb.Bound) orb.Geometry {
 			out[i] = mapPoints(poly, p.point).(orb.Polygon)
 			continue
 		}
-		if b := poly[0].Bound(); !b.Intersects(far) {
+		if b := ringBound(poly[0]); !b.Intersects(far) {
 			lo, hi := p.point(orb.Point{b.Min[0], b.Max[1]}), p.point(orb.Point{b.Max[0], b.Min[1]})
 			out[i] = orb.Polygon{{lo, {hi[0], lo[1]}, hi, {lo[0], hi[1]}, lo}}
 			continue
