@@ -1,7 +1,9 @@
 package tiles
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/paulmach/orb"
@@ -61,7 +63,7 @@ func (g *generaliser) polygons(mp orb.MultiPolygon) orb.Geometry {
 		if len(p) == 0 || len(p[0]) < 4 {
 			continue
 		}
-		b := p[0].Bound()
+		b := ringBound(p[0])
 		if a := width(b) * height(b); a > largeA || largeA < 0 {
 			largest, largeA = b, a
 		}
@@ -118,7 +120,7 @@ func needsGEOS(mp orb.MultiPolygon) bool {
 				return true
 			}
 		}
-		bounds[i] = p.Bound()
+		bounds[i] = ringBound(p[0])
 		for j := 0; j < i; j++ {
 			if bounds[i].Intersects(bounds[j]) {
 				return true
@@ -149,7 +151,7 @@ func (g *generaliser) separableParts(mp orb.MultiPolygon, ok func(orb.MultiPolyg
 func (g *generaliser) fitPolygons(mp orb.MultiPolygon) orb.MultiPolygon {
 	clipped := make(orb.MultiPolygon, 0, len(mp))
 	for _, p := range mp {
-		if b := p.Bound(); !g.bound.Contains(b.Min) || !g.bound.Contains(b.Max) {
+		if b := ringBound(p[0]); !g.bound.Contains(b.Min) || !g.bound.Contains(b.Max) {
 			p = clip.Polygon(g.bound, p.Clone())
 		}
 		if len(p) > 0 {
@@ -165,11 +167,19 @@ func (g *generaliser) fitPolygons(mp orb.MultiPolygon) orb.MultiPolygon {
 		}
 		return !deep || g.valid == nil || len(out) == 0 || !needsGEOS(out) || g.valid(out)
 	}
-	for _, tol := range []float64{g.tol, g.tol / 4, 0} {
+	tols := []float64{g.tol, g.tol / 4, 0}
+	if g.tol == 0 {
+		tols = tols[2:] // the maximum zoom: the three tries would be the same
+	}
+	var simplified orb.MultiPolygon // the result at the tile's tolerance, kept for the repair
+	for i, tol := range tols {
 		out := snapPolygons(clipped, tol)
 		// GEOS confirms: clipping, simplifying and snapping can leave configurations the quick check misses.
 		if ok(out, true) {
 			return out
+		}
+		if i == 0 {
+			simplified = out
 		}
 		if tol == 0 {
 			if b := clipped.Bound(); width(b) < 4*MinSize && height(b) < 4*MinSize {
@@ -181,23 +191,40 @@ func (g *generaliser) fitPolygons(mp orb.MultiPolygon) orb.MultiPolygon {
 			if g.repair == nil {
 				return out
 			}
-			// GEOS makes it valid; its new vertices (where edges met) are snapped to the grid again, which
-			// may break it again: a few rounds settle it.
 			g.repaired++
-			for range 3 {
-				out = snapPolygons(g.repair(out), 0)
-				if ok(out, true) {
-					return out
+			// Invalid even without simplification: the fault is in the site on this grid (parts of a braided
+			// river snapped onto each other), not in the simplification, so GEOS repairs the simplified form
+			// (on a multipart site at z8-z10, a tenth of the vertices of the full one, and as much less
+			// work for GEOS and for the checks after it). The full form is repaired only when that fails.
+			if len(simplified) > 0 && len(tols) > 1 {
+				if fixed, valid := g.repairRounds(simplified, ok); valid {
+					return fixed
 				}
+			}
+			fixed, valid := g.repairRounds(out, ok)
+			if valid {
+				return fixed
 			}
 			// Still invalid on the grid (narrow parts that snapping folds onto each other): keep the parts that
 			// are valid on their own and apart from each other, largest first, rather than ship an invalid
 			// polygon.
-			return g.separableParts(out, ok)
+			return g.separableParts(fixed, ok)
 		}
 		g.retried++
 	}
 	return nil
+}
+
+// repairRounds has GEOS make mp valid; its new vertices (where edges met) are snapped to the grid again, which
+// may break it again: a few rounds settle it. It returns the last result and whether it is valid.
+func (g *generaliser) repairRounds(mp orb.MultiPolygon, ok func(orb.MultiPolygon, bool) bool) (orb.MultiPolygon, bool) {
+	for range 3 {
+		mp = snapPolygons(g.repair(mp), 0)
+		if ok(mp, true) {
+			return mp, true
+		}
+	}
+	return mp, false
 }
 
 // snapPolygons simplifies each ring with Douglas-Peucker at tol, rounds to the integer grid, drops repeated
@@ -288,7 +315,13 @@ type segment struct {
 // vertex, and every hole starting inside its shell. It is stricter than OGC (a hole touching its shell at one
 // point is refused), which only costs a retry with less simplification.
 func validPolygons(mp orb.MultiPolygon) bool {
-	var segs []segment
+	edges := 0
+	for _, p := range mp {
+		for _, r := range p {
+			edges += len(r)
+		}
+	}
+	segs := make([]segment, 0, edges)
 	ring := 0
 	for _, p := range mp {
 		for i, r := range p {
@@ -306,7 +339,7 @@ func validPolygons(mp orb.MultiPolygon) bool {
 			ring++
 		}
 	}
-	sort.Slice(segs, func(i, j int) bool { return segs[i].minX < segs[j].minX })
+	slices.SortFunc(segs, func(a, b segment) int { return cmp.Compare(a.minX, b.minX) })
 	for i := range segs {
 		s := &segs[i]
 		for j := i + 1; j < len(segs) && segs[j].minX <= s.maxX; j++ {
@@ -488,6 +521,20 @@ func (g *generaliser) points(mp orb.MultiPoint, cell float64, seen map[[2]int32]
 		return out[0]
 	}
 	return out
+}
+
+// ringBound is r.Bound() (a polygon's box is its shell's) in one plain pass: orb's checks each point for an
+// empty box, which cost 7 % of a z8–z10 tile's time.
+func ringBound(r []orb.Point) orb.Bound {
+	if len(r) == 0 {
+		return orb.MultiPoint(nil).Bound()
+	}
+	b := orb.Bound{Min: r[0], Max: r[0]}
+	for _, p := range r[1:] {
+		b.Min[0], b.Max[0] = min(b.Min[0], p[0]), max(b.Max[0], p[0])
+		b.Min[1], b.Max[1] = min(b.Min[1], p[1]), max(b.Max[1], p[1])
+	}
+	return b
 }
 
 func width(b orb.Bound) float64  { return b.Max[0] - b.Min[0] }

@@ -223,7 +223,7 @@ func (r *Renderer) Render(ctx context.Context, src FeatureSource, layers []Layer
 	for i := range layers {
 		projected[i] = make([]orb.Geometry, len(feats[i]))
 		for j, sf := range feats[i] {
-			projected[i][j] = proj.toTile(sf.Geometry)
+			projected[i][j] = proj.toTileWithin(sf.Geometry, bbox)
 		}
 	}
 	for attempt := 0; ; attempt++ {
@@ -380,7 +380,36 @@ func (p projection) unpoint(tp orb.Point) orb.Point {
 	return orb.Point{lon, lat}
 }
 
-func (p projection) toTile(g orb.Geometry) orb.Geometry  { return mapPoints(g, p.point) }
+func (p projection) toTile(g orb.Geometry) orb.Geometry { return mapPoints(g, p.point) }
+
+// toTileWithin is toTile for a tile whose buffered WGS84 bound is bbox. The parts of a multipolygon that lie
+// clearly outside bbox (a braided river's other arms) are not projected point by point: each becomes the
+// rectangle of its projected box, all the generaliser reads of a part outside the tile (to find the site's
+// largest part) before it drops it. Mercator maps a box's corners to the projected points' box.
+func (p projection) toTileWithin(g orb.Geometry, bbox orb.Bound) orb.Geometry {
+	mp, ok := g.(orb.MultiPolygon)
+	if !ok {
+		return p.toTile(g)
+	}
+	// The margin (about a centimetre) keeps rounding from ever turning a part that touches the tile into a
+	// rectangle: such a part is projected in full.
+	const margin = 1e-7
+	far := orb.Bound{Min: orb.Point{bbox.Min[0] - margin, bbox.Min[1] - margin}, Max: orb.Point{bbox.Max[0] + margin, bbox.Max[1] + margin}}
+	out := make(orb.MultiPolygon, len(mp))
+	for i, poly := range mp {
+		if len(poly) == 0 || len(poly[0]) < 4 {
+			out[i] = mapPoints(poly, p.point).(orb.Polygon)
+			continue
+		}
+		if b := ringBound(poly[0]); !b.Intersects(far) {
+			lo, hi := p.point(orb.Point{b.Min[0], b.Max[1]}), p.point(orb.Point{b.Max[0], b.Min[1]})
+			out[i] = orb.Polygon{{lo, {hi[0], lo[1]}, hi, {lo[0], hi[1]}, lo}}
+			continue
+		}
+		out[i] = mapPoints(poly, p.point).(orb.Polygon)
+	}
+	return out
+}
 func (p projection) toWGS84(g orb.Geometry) orb.Geometry { return mapPoints(g, p.unpoint) }
 
 // mapPoints returns a copy of g with fn applied to every point.

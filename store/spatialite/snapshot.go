@@ -79,7 +79,7 @@ func (sn *snapshot) features(ctx context.Context, p store.Plan, each func(*store
 func scanFeatures(id string, rows *sql.Rows, n int, hasGeom, keepNoGeom bool, each func(*store.Feature) error) error {
 	var (
 		f    store.Feature
-		blob []byte
+		blob sql.RawBytes // the driver's copy, decoded before the next row: no second copy per geometry
 		vals = make([]any, n)
 		dest = make([]any, n+2)
 	)

@@ -51,11 +51,15 @@ func (sn *snapshot) tileFeatures(ctx context.Context, d store.Dataset, bbox orb.
 			GROUP BY CAST((xmin - ?) / ? AS INTEGER), CAST((ymin - ?) / ? AS INTEGER)) ORDER BY t.fid`)
 		args = append(args, bbox.Min[0], cellX, bbox.Min[1], cellY)
 	} else {
-		b.WriteString(` FROM ` + quoteIdent("idx_"+d.Table+"_geom") + ` AS i JOIN ` + quoteIdent(d.Table) + ` AS t ON t.fid = i.pkid`)
+		// The fids come from the index as a list that SQLite sorts, and the rows are then read in fid order:
+		// joining the index to the table instead would sort the rows themselves, geometries and all, in a
+		// temporary b-tree (three times slower on the national biotope orders' z8–z10 tiles).
+		b.WriteString(` FROM ` + quoteIdent(d.Table) + ` AS t`)
 		if lowZoom {
 			b.WriteString(` LEFT JOIN ` + quoteIdent(lowZoomTable(d.Table)) + ` AS l ON l.fid = t.fid`)
 		}
-		b.WriteString(` WHERE i.xmin <= ? AND i.xmax >= ? AND i.ymin <= ? AND i.ymax >= ? ORDER BY t.fid`)
+		b.WriteString(` WHERE t.fid IN (SELECT pkid FROM ` + quoteIdent("idx_"+d.Table+"_geom") +
+			` WHERE xmin <= ? AND xmax >= ? AND ymin <= ? AND ymax >= ?) ORDER BY t.fid`)
 	}
 	rows, err := sn.tx.QueryContext(ctx, b.String(), args...)
 	if err != nil {

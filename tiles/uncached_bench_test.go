@@ -1,0 +1,199 @@
+package tiles
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"github.com/patrimap/patrimap/geo"
+	"github.com/patrimap/patrimap/importers"
+	"github.com/patrimap/patrimap/importers/inpn"
+	"github.com/patrimap/patrimap/store"
+	"github.com/patrimap/patrimap/store/spatialite"
+)
+
+// BenchmarkUncachedTiles renders, without any cache, the z8–z10 tiles of the national biotope orders (APB,
+// testdata/inpn/apb/apb.zip imported into a SpatiaLite store by the real pipeline) at the centres of the
+// sites' boxes, as bench/pgtiles.sh picks them: the band where issue 16 measured patrimap slower than
+// pg_tileserv. It reports the mean and p95 time per tile, and, as the reference measured in the same run,
+// the time the store takes to read the same tiles' rows (what any server pays), with the ratio of the two.
+//
+//	go test -run '^$' -bench UncachedTiles -count 5 ./tiles/
+//	go test -run '^$' -bench UncachedTiles -count 1 -cpuprofile cpu.out ./tiles/ && go tool pprof -top tiles.test cpu.out
+func BenchmarkUncachedTiles(b *testing.B) {
+	ctx := context.Background()
+	sn, d := nationalAPB(b)
+	ts := benchTiles(b, sn, d, 8, 10, 40)
+	r := geosRenderer()
+	layers := []Layer{NewLayer(d)}
+	cols := make([]string, len(layers[0].Fields))
+	for i, f := range layers[0].Fields {
+		cols[i] = f.Name
+	}
+	var render, read []time.Duration
+	for b.Loop() {
+		for _, t := range ts {
+			start := time.Now()
+			if _, _, err := r.Render(ctx, sn, layers, t, MVT); err != nil {
+				b.Fatalf("tile %v: %v", t, err)
+			}
+			render = append(render, time.Since(start))
+			start = time.Now()
+			if err := sn.TileFeatures(ctx, d, tileBound(t, Buffer), cols, func(*store.Feature) error { return nil }); err != nil {
+				b.Fatal(err)
+			}
+			read = append(read, time.Since(start))
+		}
+	}
+	mean, p95 := durationStats(render)
+	rmean, _ := durationStats(read)
+	b.ReportMetric(0, "ns/op")
+	b.ReportMetric(mean, "ms/tile")
+	b.ReportMetric(p95, "p95-ms/tile")
+	b.ReportMetric(rmean, "read-ms/tile")
+	b.ReportMetric(mean/rmean, "ratio-to-read")
+	b.Logf("%d tiles z8-z10: mean %.2f ms, p95 %.2f ms; reading their rows alone: mean %.2f ms (ratio %.1f)", len(ts), mean, p95, rmean, mean/rmean)
+}
+
+// geosRenderer is the server's renderer: GEOS checks and repairs.
+func geosRenderer() *Renderer {
+	topo := &geo.Topology{}
+	return &Renderer{
+		Repair: func(_ context.Context, g orb.Geometry) (orb.Geometry, error) { return topo.BufferZero(g) },
+		Valid:  func(_ context.Context, g orb.Geometry) (bool, error) { return topo.Valid(g) },
+	}
+}
+
+// The z8–z10 tiles of the national biotope orders, where most sites are braided rivers of many parts that the
+// grid folds onto each other and GEOS must repair: every polygon is valid for GEOS, every tile under the
+// cap, and every site whose box lies inside a tile is in it (none vanishes, however small or repaired).
+func TestNationalTilesValidAndComplete(t *testing.T) {
+	ctx := context.Background()
+	sn, d := nationalAPB(t)
+	var topo geo.Topology
+	r := geosRenderer()
+	features, repaired := 0, 0
+	for _, tl := range benchTiles(t, sn, d, 8, 10, 40) {
+		b, stats, err := r.Render(ctx, sn, []Layer{NewLayer(d)}, tl, MVT)
+		if err != nil {
+			t.Fatalf("tile %v: %v", tl, err)
+		}
+		if len(b) > MaxTileBytes {
+			t.Errorf("tile %v: %d bytes, over the cap", tl, len(b))
+		}
+		ls, err := DecodeMVT(b)
+		if err != nil {
+			t.Fatalf("tile %v: %v", tl, err)
+		}
+		got := map[uint64]bool{}
+		for _, l := range ls {
+			for _, f := range l.Features {
+				got[f.ID] = true
+				if ok, err := topo.Valid(f.Geometry); err != nil || !ok {
+					t.Errorf("tile %v: site %d is not valid for GEOS (%v)", tl, f.ID, err)
+				}
+			}
+		}
+		inside := tl.Bound()
+		err = sn.TileFeatures(ctx, d, inside, nil, func(f *store.Feature) error {
+			if b := f.Geometry.Bound(); inside.Contains(b.Min) && inside.Contains(b.Max) && !got[uint64(f.FID)] {
+				t.Errorf("tile %v: site %d, inside the tile, vanished", tl, f.FID)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		features += len(got)
+		repaired += stats.Repaired
+	}
+	t.Logf("%d sites drawn, %d repaired by GEOS, all valid", features, repaired)
+	if repaired == 0 {
+		t.Errorf("no site needed a GEOS repair: the tiles no longer test the repair")
+	}
+}
+
+// nationalAPB imports the national APB delivery into a new SpatiaLite store with the INPN importer, as
+// `patrimap import inpn` does, and opens a snapshot of it (both closed when tb ends).
+func nationalAPB(b testing.TB) (store.Snapshot, store.Dataset) {
+	b.Helper()
+	ctx := context.Background()
+	st, err := spatialite.Open(ctx, filepath.Join(b.TempDir(), "apb.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	path := "../testdata/inpn/apb/apb.zip"
+	f, err := inpn.Inspect(ctx, path, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	layer, _ := inpn.LayerByKey("apb")
+	src, closeFn, err := f.Source(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer closeFn()
+	d, err := importers.Run(ctx, st, importers.Job{
+		Info:   store.DatasetInfo{ID: "apb", Title: layer.Title, Producer: layer.Producer, Theme: store.ThemeNatural},
+		Fields: append(append([]store.Field(nil), inpn.NormalisedFields...), f.Fields...),
+		Source: &inpn.Normaliser{Layer: layer, Part: layer.Parts()[0], Source: src},
+		Report: &importers.Report{Source: filepath.Base(path), Format: f.Format, SourceCRS: f.CRS},
+	})
+	if err != nil {
+		b.Fatalf("import %s: %v", path, err)
+	}
+	sn, err := st.Snapshot(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { sn.Close() })
+	return sn, d
+}
+
+// benchTiles are up to per distinct tiles a zoom from lo to hi, at the centres of the features' boxes, taken
+// at an even stride through the layer (the same tiles every run).
+func benchTiles(b testing.TB, sn store.Snapshot, d store.Dataset, lo, hi maptile.Zoom, per int) []maptile.Tile {
+	b.Helper()
+	var centres []orb.Point
+	err := sn.Features(context.Background(), d, store.Query{}, func(f *store.Feature) error {
+		centres = append(centres, f.Geometry.Bound().Center())
+		return nil
+	})
+	if err != nil || len(centres) == 0 {
+		b.Fatalf("read %s: %d features, %v", d.ID, len(centres), err)
+	}
+	var out []maptile.Tile
+	for z := lo; z <= hi; z++ {
+		seen := map[maptile.Tile]bool{}
+		for i := 0; i < len(centres) && len(seen) < per; i += max(1, len(centres)/(3*per)) {
+			t := maptile.At(centres[i], z)
+			if !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+// durationStats is the mean and the nearest-rank 95th percentile of ds, in milliseconds.
+func durationStats(ds []time.Duration) (mean, p95 float64) {
+	if len(ds) == 0 {
+		return 0, 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	var sum time.Duration
+	for _, d := range s {
+		sum += d
+	}
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	return ms(sum) / float64(len(s)), ms(s[(len(s)*95+99)/100-1])
+}
