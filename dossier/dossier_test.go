@@ -7,6 +7,7 @@ import (
 	"html"
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -71,8 +72,13 @@ func fields(names ...string) []store.Field {
 	var fs []store.Field
 	for _, n := range names {
 		t := store.FieldText
-		if n == "insee_codes" || n == "protection_events" {
+		switch n {
+		case "insee_codes", "protection_events":
 			t = store.FieldJSON
+		case "first_protected":
+			t = store.FieldInteger
+		case "first_protected_date":
+			t = store.FieldDate
 		}
 		fs = append(fs, store.Field{Name: n, Type: t})
 	}
@@ -103,14 +109,14 @@ func TestCountByCommune(t *testing.T) {
 	tt, ref := territoryOf(t, "commune:13055,13056") // Marseille and Martigues
 	st := &fakeStore{
 		datasets: []store.Dataset{{DatasetInfo: store.DatasetInfo{ID: "merimee-test", Title: "Monuments historiques (Mérimée)", Theme: store.ThemeCultural},
-			GeometryType: "POINT", Fields: fields("id", "name", "insee", "insee_codes", "protection", "first_protected", "protection_events")}},
+			GeometryType: "POINT", Fields: fields("id", "name", "insee", "insee_codes", "protection", "first_protected", "first_protected_date", "protection_events")}},
 		rows: map[string][]fakeRow{"merimee-test": {
 			{orb.Point{5.37, 43.30}, map[string]any{"id": "PA1", "name": "Vieille Charité", "insee": "13202", "insee_codes": `["13202"]`, "protection": "classé",
-				"first_protected": "1951-06-04", "protection_events": `[{"date":"1951-06-04","type":"classé"}]`}},
+				"first_protected": int64(1951), "first_protected_date": "1951-06-04", "protection_events": `[{"date":"1951-06-04","type":"classé"}]`}},
 			{nil, map[string]any{"id": "PA2", "name": "Pont", "insee": "38001", "insee_codes": `["38001","13056"]`, "protection": "inscrit",
-				"first_protected": "1926", "protection_events": `[{"date":"1926","type":"inscrit"}]`}},
+				"first_protected": int64(1926), "protection_events": `[{"date":"1926","type":"inscrit"}]`}},
 			{orb.Point{5.05, 43.40}, map[string]any{"id": "PA3", "name": "Chapelle", "protection": "classé et inscrit",
-				"first_protected": "1977-03-28", "protection_events": `[{"date":"1977-03-28","type":"inscrit"},{"date":"1977-03-28","type":"classé"}]`}},
+				"first_protected": int64(1977), "first_protected_date": "1977-03-28", "protection_events": `[{"date":"1977-03-28","type":"inscrit"},{"date":"1977-03-28","type":"classé"}]`}},
 			{nil, map[string]any{"id": "PA4", "name": "Sans lieu", "protection": "inscrit"}},
 			{orb.Point{3.08, 45.77}, map[string]any{"id": "PA5", "name": "Ailleurs", "insee": "63113", "protection": "classé"}},
 		}},
@@ -336,11 +342,16 @@ func TestJSON(t *testing.T) {
 // digits of large numbers as each language does.
 func TestPageWording(t *testing.T) {
 	monument := func(id, insee, protection, date string) fakeRow {
+		year, _ := strconv.ParseInt(date[:4], 10, 64)
+		var full any
+		if len(date) == 10 {
+			full = date
+		}
 		return fakeRow{nil, map[string]any{"id": id, "name": "Monument " + id, "insee": insee, "insee_codes": `["` + insee + `"]`,
-			"protection": protection, "first_protected": date, "protection_events": `[{"date":"` + date + `","type":"` + protection + `"}]`}}
+			"protection": protection, "first_protected": year, "first_protected_date": full, "protection_events": `[{"date":"` + date + `","type":"` + protection + `"}]`}}
 	}
 	merimee := store.Dataset{DatasetInfo: store.DatasetInfo{ID: "merimee-test", Title: "Monuments historiques (Mérimée)", Theme: store.ThemeCultural},
-		GeometryType: "POINT", Fields: fields("id", "name", "insee", "insee_codes", "protection", "first_protected", "protection_events")}
+		GeometryType: "POINT", Fields: fields("id", "name", "insee", "insee_codes", "protection", "first_protected", "first_protected_date", "protection_events")}
 	for _, tc := range []struct {
 		name, spec string
 		rows       []fakeRow
@@ -386,5 +397,30 @@ func TestPageWording(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The first protection of a row: its full date when the importer knows it, else the earliest event of its year
+// ("1862", "1989-10"); first_protected read as an integer or, from a store written before it became one, as
+// the date's text.
+func TestFirstProtection(t *testing.T) {
+	const events = `[{"date":"1862","type":"classé"},{"date":"1862-05-02","type":"inscrit"},{"date":"1989-10","type":"inscrit"},` +
+		`{"date":"1990-01-05","type":"inscrit"},{"date":"1990-01-05","type":"classé"},{"date":null,"type":"classé"}]`
+	for _, tc := range []struct {
+		year       any
+		date       string
+		want, kind string
+	}{
+		{int64(1862), "", "1862", "classé"},
+		{int64(1989), "", "1989-10", "inscrit"},
+		{int64(1990), "1990-01-05", "1990-01-05", "classé"},
+		{"1862", "", "1862", "classé"},             // a text column of an older store
+		{"1990-01-05", "", "1990-01-05", "classé"}, // idem, a full date
+		{int64(1991), "", "", ""},                  // no event that year
+		{nil, "", "", ""},
+	} {
+		if date, kind := firstProtection(events, yearOf(tc.year), tc.date); date != tc.want || kind != tc.kind {
+			t.Errorf("first_protected %v, first_protected_date %q: %q %q, want %q %q", tc.year, tc.date, date, kind, tc.want, tc.kind)
+		}
 	}
 }

@@ -39,7 +39,7 @@ func kindOf(d store.Dataset) string {
 // The columns a dossier reads, when a dataset has them (the culture importer's normalised ones, and the
 // hours of the former list of musées de France).
 var rowColumns = []string{"id", "name", "commune", "insee", "insee_codes", "departement", "url", "protection",
-	"first_protected", "protection_events", string(hours.FieldOpening), string(hours.FieldClosure), string(hours.FieldNocturnes)}
+	"first_protected", "first_protected_date", "protection_events", string(hours.FieldOpening), string(hours.FieldClosure), string(hours.FieldNocturnes)}
 
 // row is one inventory row, read.
 type row struct {
@@ -47,7 +47,9 @@ type row struct {
 	id, name, commune, url      string
 	codes                       []string // INSEE codes, the first commune first
 	dep                         string
-	protection, firstProtected  string
+	protection                  string
+	firstYear                   int64  // first_protected: the year of the first protection, 0 when unknown
+	firstDate                   string // first_protected_date: its date, "" when only the year is known
 	events                      string
 	opening, closure, nocturnes string
 	geom                        orb.Geometry
@@ -71,7 +73,7 @@ func readRows(ctx context.Context, st Store, d store.Dataset, bbox *orb.Bound, e
 	return st.Features(ctx, d, store.Query{Select: sel, BBox: bbox}, func(f *store.Feature) error {
 		r := row{fid: f.FID, geom: f.Geometry}
 		text := map[string]*string{"id": &r.id, "name": &r.name, "commune": &r.commune, "departement": &r.dep, "url": &r.url,
-			"protection": &r.protection, "first_protected": &r.firstProtected, "protection_events": &r.events,
+			"protection": &r.protection, "first_protected_date": &r.firstDate, "protection_events": &r.events,
 			string(hours.FieldOpening): &r.opening, string(hours.FieldClosure): &r.closure, string(hours.FieldNocturnes): &r.nocturnes}
 		for i, name := range sel {
 			s, _ := f.Values[i].(string)
@@ -89,6 +91,8 @@ func readRows(ctx context.Context, st Store, d store.Dataset, bbox *orb.Bound, e
 						}
 					}
 				}
+			case "first_protected":
+				r.firstYear = yearOf(f.Values[i])
 			default:
 				*text[name] = s
 			}

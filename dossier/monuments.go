@@ -4,7 +4,26 @@ import (
 	"encoding/json"
 	"sort"
 	"strconv"
+	"strings"
 )
+
+// yearOf reads first_protected: an integer year; a store written before the column became one holds the date
+// as text ("1862", "1985-06-12"), whose first four digits are the year.
+func yearOf(v any) int64 {
+	switch x := v.(type) {
+	case int64:
+		return x
+	case float64:
+		return int64(x)
+	case string:
+		if len(x) >= 4 {
+			if y, err := strconv.ParseInt(x[:4], 10, 64); err == nil {
+				return y
+			}
+		}
+	}
+	return 0
+}
 
 // The protections of the Mérimée list, as the culture importer writes them.
 const (
@@ -14,8 +33,9 @@ const (
 )
 
 // monumentRow counts one monument historique of the territory, and returns its first protection when its date
-// and kind are known: the date is first_protected (the importer's earliest date), the kind that of the events
-// of that date, classé when a monument was classé and inscrit the same day.
+// and kind are known: the date is first_protected_date, or the earliest event of the year first_protected when
+// only the year (or month) is known ("1862"), as the importer chose it; the kind that of the events of that
+// date, classé when a monument was classé and inscrit the same day.
 func (b *build) monumentRow(r *row, commune string, site Site) (Protection, bool) {
 	m := b.d.Monuments
 	m.Total++
@@ -50,23 +70,43 @@ func (b *build) monumentRow(r *row, commune string, site Site) (Protection, bool
 			c.Unknown++
 		}
 	}
-	kind := firstKind(r.events, r.firstProtected)
-	if r.firstProtected == "" || kind == "" || len(r.firstProtected) < 4 {
+	date, kind := firstProtection(r.events, r.firstYear, r.firstDate)
+	if date == "" || kind == "" {
 		m.Undated++
 		return Protection{}, false
 	}
-	return Protection{Date: r.firstProtected, Type: kind, Name: r.name, Commune: site.Commune, Ref: r.id, URL: r.url}, true
+	return Protection{Date: date, Type: kind, Name: r.name, Commune: site.Commune, Ref: r.id, URL: r.url}, true
 }
 
-// firstKind is the kind of the protections dated date in a protection_events cell.
-func firstKind(events, date string) string {
-	var evs []struct {
-		Date *string `json:"date"`
-		Type *string `json:"type"`
+// protectionEvent is an event of a protection_events cell, as the dossier reads it.
+type protectionEvent struct {
+	Date *string `json:"date"`
+	Type *string `json:"type"`
+}
+
+// firstProtection is the date of the first protection in a protection_events cell (date when known, else the
+// earliest typed event of year) and the kind of the protections of that date; "" when either is unknown.
+func firstProtection(events string, year int64, date string) (string, string) {
+	var evs []protectionEvent
+	if year <= 0 || json.Unmarshal([]byte(events), &evs) != nil {
+		return "", ""
 	}
-	if date == "" || json.Unmarshal([]byte(events), &evs) != nil {
-		return ""
+	if date == "" {
+		prefix := strconv.FormatInt(year, 10)
+		for _, e := range evs {
+			if e.Date != nil && e.Type != nil && strings.HasPrefix(*e.Date, prefix) && (date == "" || *e.Date < date) {
+				date = *e.Date
+			}
+		}
 	}
+	if date == "" {
+		return "", ""
+	}
+	return date, firstKind(evs, date)
+}
+
+// firstKind is the kind of the protections dated date among evs.
+func firstKind(evs []protectionEvent, date string) string {
 	kind := ""
 	for _, e := range evs {
 		if e.Date == nil || e.Type == nil || *e.Date != date {

@@ -104,7 +104,7 @@ func NewLayer(d store.Dataset) Layer { return Layer{Dataset: d, Fields: KeyField
 
 // keyNames are the attributes tiles carry when a dataset has them: the normalised columns every INPN and
 // culture import has (id, name, kind, url), then what a map styles or labels by.
-var keyNames = []string{"id", "name", "kind", "url", "protection", "created", "first_protected", "area_ha",
+var keyNames = []string{"id", "name", "kind", "url", "protection", "created", "first_protected", "first_protected_date", "area_ha",
 	"commune", "insee", "departement", "theme", "status"}
 
 // KeyFields are the attributes of d that tiles carry: the key columns when the dataset has the normalised

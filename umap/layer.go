@@ -25,7 +25,7 @@ type Reader interface {
 
 // KeyFields are the normalised columns a uMap layer carries, in popup order: what the INPN and culture
 // importers write. A dataset with none of them (a plain GeoJSON import) carries all its columns.
-var KeyFields = []string{"id", "name", "kind", "protection", "first_protected", "commune", "insee", "created", "area_ha", "url"}
+var KeyFields = []string{"id", "name", "kind", "protection", "first_protected", "first_protected_date", "commune", "insee", "created", "area_ha", "url"}
 
 // FieldsFor returns the columns of d a uMap layer carries.
 func FieldsFor(d store.Dataset) []string {
@@ -208,7 +208,8 @@ type ColumnFill struct {
 // {key|"fallback"}), so that no feature shows a label without a value.
 var popupLines = []struct{ key, line, partial string }{
 	{"protection", "Protection : {protection}", `Protection : {protection|"non renseignée"}`},
-	{"first_protected", "Première protection : {first_protected}", `Première protection : {first_protected|"non renseignée"}`},
+	// The full date when the source gives it, else the year (first_protected is known whenever a date is).
+	{"first_protected", "Première protection : {first_protected_date|first_protected}", `Première protection : {first_protected_date|first_protected|"non renseignée"}`},
 	{"commune", "Commune : {commune}", `Commune : {commune|"non renseignée"}`},
 	{"created", "Créé le : {created}", `Créé le : {created|"date non renseignée"}`},
 	{"area_ha", "Surface : {area_ha} ha", `Surface (ha) : {area_ha|"non renseignée"}`},

@@ -324,7 +324,7 @@ func TestThematicLayers(t *testing.T) {
 			}, ""},
 		{"live, by a column the popups do not carry", doc(mer, `{"type":"Categorized","categorized":{"property":"siecle"}}`), Options{Mode: Live, BaseURL: "https://p.example.org"},
 			func(t *testing.T, l LayerOptions) {
-				if !strings.Contains(l.RemoteData.URL, "fields=id,name,kind,commune,insee,url,protection,first_protected,siecle") {
+				if !strings.Contains(l.RemoteData.URL, "fields=id,name,kind,commune,insee,url,protection,first_protected,first_protected_date,siecle") {
 					t.Errorf("remote URL %s", l.RemoteData.URL)
 				}
 			}, ""},
@@ -339,7 +339,14 @@ func TestThematicLayers(t *testing.T) {
 		{"choropleth of text", doc(rnn, `{"type":"Choropleth","choropleth":{"property":"NOM_SITE"}}`), Options{}, nil, `"NOM_SITE" is text, and uMap's Choropleth needs numbers`},
 		{"categories of a missing column", doc(mer, `{"type":"Categorized","categorized":{"property":"statut juridique"}}`), Options{}, nil, `merimee-isere has no such column`},
 		{"categories of an empty column", doc(rnn, `{"type":"Categorized","categorized":{"property":"PRN_ASSO"}}`), Options{}, nil, `has no value in rnn-isere's 15 features`},
-		{"circles with no numeric column", doc(mer, `{"type":"Circles","circles":{"property":"id"}}`), Options{}, nil, `merimee-isere has no such column: choose another type`},
+		{"circles of text", doc(mer, `{"type":"Circles","circles":{"property":"id"}}`), Options{}, nil,
+			`circles.property "id" is text, and uMap's Circles needs numbers (merimee-isere: first_protected)`},
+		{"monuments by the year of their first protection", doc(mer, `{"type":"Choropleth","choropleth":{"property":"first_protected","mode":"manual","breaks":"1840,1900,1950,2000,2030","classes":4}}`), Options{},
+			func(t *testing.T, l LayerOptions) {
+				if l.Type != "Choropleth" || l.Choropleth.Property != "first_protected" || l.Choropleth.Breaks != "1840,1900,1950,2000,2030" {
+					t.Errorf("%+v", l)
+				}
+			}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b, _, err := fx.build(t, tc.doc, tc.opt)
@@ -414,5 +421,16 @@ func TestShippedIsereMapMatchesTheDemo(t *testing.T) {
 	want := "pn-isere-aire-adhesion pn-isere-coeur rnn-isere rnr-isere rb-isere apb-isere cen-isere merimee-isere musees-isere"
 	if strings.Join(got, " ") != want {
 		t.Errorf("layer order %v", got)
+	}
+}
+
+// A dataset without a numeric column gets no list of columns to choose from, but the advice to choose another
+// type.
+func TestThematicWithoutNumbers(t *testing.T) {
+	ld := &layerData{d: store.Dataset{DatasetInfo: store.DatasetInfo{ID: "textual"},
+		Fields: []store.Field{{Name: "id", Type: store.FieldText}, {Name: "events", Type: store.FieldJSON}}}}
+	err := checkThematic(Style{Type: "Circles", Circles: &Circles{Property: "id"}}, ld)
+	if err == nil || !strings.Contains(err.Error(), `circles.property "id" is text, and uMap's Circles needs numbers; textual has no such column: choose another type`) {
+		t.Errorf("error %v", err)
 	}
 }

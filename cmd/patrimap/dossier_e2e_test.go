@@ -288,15 +288,19 @@ INSERT INTO cur VALUES ('` + strings.Join(communesOf(t, ""), "'),('") + `');
 				for _, k := range [][2]string{{"classe", "= 'classé'"}, {"inscrit", "= 'inscrit'"}, {"both", "= 'classé et inscrit'"}, {"total", "IS NOT NULL OR 1"}} {
 					fmt.Fprintf(&q, "SELECT 'mh:' || c || ':%s', total(p %s) FROM (SELECT %s AS c, t.protection AS p %s) WHERE c IS NOT NULL GROUP BY c;\n", k[0], k[1], communeOf(d), in)
 				}
-				kind := `CASE WHEN EXISTS (SELECT 1 FROM json_each(t.protection_events) e WHERE json_extract(e.value, '$.date') = t.first_protected AND json_extract(e.value, '$.type') = 'classé') THEN 'classe'
-					WHEN EXISTS (SELECT 1 FROM json_each(t.protection_events) e WHERE json_extract(e.value, '$.date') = t.first_protected AND json_extract(e.value, '$.type') = 'inscrit') THEN 'inscrit' END`
-				dated := `(SELECT CAST(substr(t.first_protected, 1, 4) AS INTEGER) / 10 * 10 AS decade, ` + kind + ` AS kind ` + in + ` AND length(t.first_protected) >= 4)`
+				// The first protection's date: first_protected_date, else the earliest typed event of the year
+				// first_protected (a year-only "1862", a month "1989-10").
+				first := `coalesce(t.first_protected_date, (SELECT min(json_extract(e.value, '$.date')) FROM json_each(t.protection_events) e
+					WHERE json_extract(e.value, '$.type') IS NOT NULL AND substr(json_extract(e.value, '$.date'), 1, 4) = CAST(t.first_protected AS TEXT)))`
+				kind := `CASE WHEN EXISTS (SELECT 1 FROM json_each(t.protection_events) e WHERE json_extract(e.value, '$.date') = ` + first + ` AND json_extract(e.value, '$.type') = 'classé') THEN 'classe'
+					WHEN EXISTS (SELECT 1 FROM json_each(t.protection_events) e WHERE json_extract(e.value, '$.date') = ` + first + ` AND json_extract(e.value, '$.type') = 'inscrit') THEN 'inscrit' END`
+				dated := `(SELECT t.first_protected / 10 * 10 AS decade, ` + kind + ` AS kind ` + in + ` AND t.first_protected IS NOT NULL)`
 				// Every decade from the first to the last, the empty ones too.
 				fmt.Fprintf(&q, `WITH RECURSIVE d(x) AS (SELECT min(decade) FROM %[1]s WHERE kind IS NOT NULL UNION ALL SELECT x + 10 FROM d WHERE x < (SELECT max(decade) FROM %[1]s WHERE kind IS NOT NULL))
 SELECT 'decade:' || x || ':classe', (SELECT count(*) FROM %[1]s WHERE decade = x AND kind = 'classe') FROM d UNION ALL
 SELECT 'decade:' || x || ':inscrit', (SELECT count(*) FROM %[1]s WHERE decade = x AND kind = 'inscrit') FROM d;
 `, dated)
-				fmt.Fprintf(&q, "SELECT 'monuments:undated', n FROM (SELECT count(*) AS n %s AND (length(coalesce(t.first_protected, '')) < 4 OR (%s) IS NULL)) WHERE n > 0;\n", in, kind)
+				fmt.Fprintf(&q, "SELECT 'monuments:undated', n FROM (SELECT count(*) AS n %s AND (t.first_protected IS NULL OR (%s) IS NULL)) WHERE n > 0;\n", in, kind)
 			}
 		case d.theme == "natural" && d.geom == "NULL": // an empty layer: its table has no geometry column
 			for _, k := range []string{"count:", "sites:", "area-ha:"} {

@@ -174,7 +174,10 @@ func TestQGISLoadsPatrimap(t *testing.T) {
 			t.Errorf("OAPIF merimee-isere, first feature: %v at %v", f.Attrs, f.BBox)
 		}
 	}
-	for name, want := range map[string]string{"dmaj": "Date", "id": "String", "insee": "String", "protection_events": "String"} {
+	// The year of the first protection is a whole number in every feature, its full date (when known) a Date:
+	// neither column mixes years and dates, which QGIS would type from its first page and blank.
+	for name, want := range map[string]string{"dmaj": "Date", "id": "String", "insee": "String", "protection_events": "String",
+		"first_protected": "Integer", "first_protected_date": "Date"} {
 		if got := mer.fieldType(name); got != want {
 			t.Errorf("OAPIF merimee-isere: %s typed %q, want %s", name, got, want)
 		}
@@ -213,8 +216,10 @@ func TestQGISLoadsPatrimap(t *testing.T) {
 		}
 		compareLayer(t, "store "+id, l, serverFeatures(t, srv.URL, id))
 	}
-	if got := res.Store.Layers["merimee_isere"].fieldType("dmaj"); got != "Date" {
-		t.Errorf("store merimee_isere: dmaj typed %q, want Date", got)
+	for name, want := range map[string]string{"dmaj": "Date", "first_protected": "Integer", "first_protected_date": "Date"} {
+		if got := res.Store.Layers["merimee_isere"].fieldType(name); got != want {
+			t.Errorf("store merimee_isere: %s typed %q, want %s", name, got, want)
+		}
 	}
 
 	// A downloaded GeoPackage.
@@ -281,13 +286,6 @@ func rawBBox(g json.RawMessage) [4]float64 {
 	return b
 }
 
-// knownQGISLosses are the values QGIS 3.22 loses that patrimap does not yet avoid, with why; the test logs
-// them (and fails if any other value is lost). See docs/qgis.md.
-var knownQGISLosses = map[string]string{
-	"OAPIF merimee-isere/first_protected": "QGIS types the column Date from the first page of features (all full dates) " +
-		"and shows the later year-only values (1840) as NULL (issue 18, item 2)",
-}
-
 // compareLayer checks that QGIS's layer holds the server's features, in order, with every property as a field
 // and every value equal: a value QGIS shows as NULL or otherwise is lost, counted per field.
 func compareLayer(t *testing.T, what string, l qgisLayer, server []serverFeature) {
@@ -324,10 +322,6 @@ func compareLayer(t *testing.T, what string, l qgisLayer, server []serverFeature
 		}
 	}
 	for name, n := range lost {
-		if why, ok := knownQGISLosses[what+"/"+name]; ok {
-			t.Logf("KNOWN LOSS, not fixed: %s: %s: %d of %d values lost (%s): %s", what, name, n, len(server), example[name], why)
-			continue
-		}
 		t.Errorf("%s: %s: %d of %d values lost (%s)", what, name, n, len(server), example[name])
 	}
 }

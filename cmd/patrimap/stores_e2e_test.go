@@ -159,7 +159,7 @@ func checkMerimee(t *testing.T, base string) {
 	}
 	f := page.Features[0]
 	if f.Properties["name"] != "Maison du peintre Ernest Hébert" || f.Properties["commune"] != "La Tronche" ||
-		f.Properties["protection"] != "inscrit" || f.Properties["first_protected"] != "1942-08-09" {
+		f.Properties["protection"] != "inscrit" || f.Properties["first_protected"] != 1942.0 || f.Properties["first_protected_date"] != "1942-08-09" {
 		t.Errorf("PA00117298: %v", f.Properties)
 	}
 	if c := f.Geometry.Coordinates; len(c) != 2 || !closeGeometry(orb.Point{c[0], c[1]}, laTronche, 1e-7) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -29,6 +30,8 @@ func (r imported) text(k string) string {
 		return v
 	case json.RawMessage:
 		return string(v)
+	case int64:
+		return strconv.FormatInt(v, 10)
 	case nil:
 		return ""
 	}
@@ -87,7 +90,7 @@ func TestQuirksOnRealRows(t *testing.T) {
 		{"mojibake U+009C repaired", "merimee", "merimee-isere-camlebrun.csv", "PA00125740", map[string]string{"historique": "œ"}},
 		{"Windows-1252 file (2013 export, field codes REF/TICO/INSEE) converted", "merimee", "merimee-aube-2013-jeanfred.csv", "PA00078015",
 			map[string]string{"name": "Eglise de la Nativité", "insee": "10003", "departement": "10", "protection": "inscrit",
-				"first_protected": "1980-11-14", "url": "https://www.pop.culture.gouv.fr/notice/merimee/PA00078015", "@geom": ""}},
+				"first_protected": "1980", "first_protected_date": "1980-11-14", "url": "https://www.pop.culture.gouv.fr/notice/merimee/PA00078015", "@geom": ""}},
 		{"several communes in one cell, no INSEE code", "merimee", "merimee-isere-camlebrun.csv", "PA00117254",
 			map[string]string{"commune": "Saint-Gervais;Rovon", "insee": "38390", "insee_codes": `["38390","38345"]`}},
 		{"referral row Voir commune de", "merimee", "merimee-isere-camlebrun.csv", "PA38000028",
@@ -95,18 +98,18 @@ func TestQuirksOnRealRows(t *testing.T) {
 		{"referral row Voir notice", "merimee", "merimee-isere-camlebrun.csv", "PA00117347",
 			map[string]string{"referral": "PA00117327"}},
 		{"missing position kept without geometry", "merimee", "merimee-isere-camlebrun.csv", "PA38000044",
-			map[string]string{"@geom": "", "position_precision": "", "protection": "inscrit", "first_protected": "2022-10-06"}},
+			map[string]string{"@geom": "", "position_precision": "", "protection": "inscrit", "first_protected": "2022", "first_protected_date": "2022-10-06"}},
 		{"point shared by 6 monuments of Tullins: commune-level precision", "merimee", "merimee-isere-camlebrun.csv", "PA00117304",
 			map[string]string{"position_precision": "commune", "@geom": "5.482534,45.297936"}},
 		{"own point", "merimee", "merimee-isere-camlebrun.csv", "PA00117298",
 			map[string]string{"position_precision": "point", "@geom": "5.75079189078,45.2056337955"}},
 		{"several events, year only, partial", "merimee", "merimee-isere-camlebrun.csv", "PA00117357",
-			map[string]string{"protection": "classé et inscrit", "first_protected": "1862",
+			map[string]string{"protection": "classé et inscrit", "first_protected": "1862", "first_protected_date": "",
 				"protection_events": `[{"date":"1862","type":"classé","partial":false,"text":"1862 : classé MH"},` +
 					`{"date":"1989-10-03","type":"inscrit","partial":true,"text":"1989/10/03 : inscrit MH partiellement"},` +
 					`{"date":"1991-08-23","type":"classé","partial":false,"text":"1991/08/23 : classé MH"}]`}},
 		{"events without spaces around ':' and ';'", "merimee", "merimee-isere-camlebrun.csv", "PA00117315",
-			map[string]string{"protection": "classé et inscrit", "first_protected": "2012-10-26"}},
+			map[string]string{"protection": "classé et inscrit", "first_protected": "2012", "first_protected_date": "2012-10-26"}},
 		{"historical INSEE code kept and reported", "merimee", "merimee-isere-camlebrun.csv", "PA00117239",
 			map[string]string{"insee": "38305"}},
 		{"protection read from prose when the history is empty", "merimee", "merimee-isere-camlebrun.csv", "PA00117264",
@@ -230,7 +233,7 @@ func TestJSONAndGeoJSONLikeCSV(t *testing.T) {
 		rows, _ := load(t, "merimee", file, nil)
 		for id, r := range rows {
 			c := csvRows[id]
-			for _, k := range []string{"insee", "insee_codes", "departement", "protection", "first_protected", "protection_events", "referral"} {
+			for _, k := range []string{"insee", "insee_codes", "departement", "protection", "first_protected", "first_protected_date", "protection_events", "referral"} {
 				if r.text(k) != c.text(k) {
 					t.Errorf("%s %s: %s = %q, CSV gives %q", file, id, k, r.text(k), c.text(k))
 				}
@@ -320,6 +323,14 @@ func TestParseProtection(t *testing.T) {
 	}
 	if p, f := Summarise([]ProtectionEvent{{Date: "1989-10-03", Type: "inscrit"}, {Date: "1862", Type: "classé"}}); p != "classé et inscrit" || f != "1862" {
 		t.Errorf("Summarise: %q %q", p, f)
+	}
+	for first, want := range map[string]struct {
+		year int
+		date string
+	}{"1862": {1862, ""}, "1989-10": {1989, ""}, "1989-10-03": {1989, "1989-10-03"}, "": {0, ""}} {
+		if y, d := FirstProtection(first); y != want.year || d != want.date {
+			t.Errorf("FirstProtection(%q) = %d %q, want %d %q", first, y, d, want.year, want.date)
+		}
 	}
 	b, _ := json.Marshal(ProtectionEvent{Text: "x"})
 	if string(b) != `{"date":null,"type":null,"partial":false,"text":"x"}` {

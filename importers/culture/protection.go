@@ -200,6 +200,24 @@ func Summarise(events []ProtectionEvent) (protection, first string) {
 	return protection, first
 }
 
+// FirstProtection splits the date of a first protection (Summarise's) into its year, known whenever a date is,
+// and its full date, "" when the source gives only the year or the month ("1862", "1989-10"): one column that
+// always holds a year and one that only ever holds dates, so that no client typing a column from its first
+// values (QGIS, GDAL) turns the year-only ones into nulls.
+func FirstProtection(first string) (year int, date string) {
+	if len(first) < 4 {
+		return 0, ""
+	}
+	y, err := strconv.Atoi(first[:4])
+	if err != nil {
+		return 0, ""
+	}
+	if len(first) == len("2006-01-02") {
+		date = first
+	}
+	return y, date
+}
+
 // protectionFromType reads the typologie column ("classé MH", "inscrit MH partiellement", "classé MH ;
 // inscrit MH") when there is no history to derive it from.
 func protectionFromType(s string) string {

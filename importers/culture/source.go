@@ -126,7 +126,8 @@ func (f *File) fields() []store.Field {
 	if f.hasProtection() {
 		fs = append(fs,
 			store.Field{Name: "protection", Type: store.FieldText, Description: "classé, inscrit, or classé et inscrit"},
-			store.Field{Name: "first_protected", Type: store.FieldText, Description: "date (or year) of the first protection"},
+			store.Field{Name: "first_protected", Type: store.FieldInteger, Description: "year of the first protection (known whenever a date of it is)"},
+			store.Field{Name: "first_protected_date", Type: store.FieldDate, Description: "date of the first protection, null when the source gives only its year (or month)"},
 			store.Field{Name: "protection_events", Type: store.FieldJSON, Description: "protection history: [{date, type, partial, text}]"})
 	}
 	return append(fs,
@@ -632,7 +633,8 @@ func (n *normaliser) position(r *row, label string) *orb.Point {
 	return &orb.Point{lon, lat}
 }
 
-// protection reads the Mérimée protection columns into protection, first_protected and protection_events.
+// protection reads the Mérimée protection columns into protection, first_protected (the year),
+// first_protected_date and protection_events.
 func (n *normaliser) protection(label string) []store.Property {
 	rep := n.rep
 	var events []ProtectionEvent
@@ -652,6 +654,10 @@ func (n *normaliser) protection(label string) []store.Property {
 	if protection == "" {
 		protection = protectionFromType(n.value(RoleProtectionType))
 	}
+	var year, date any
+	if y, d := FirstProtection(first); y != 0 {
+		year, date = int64(y), nullIfEmpty(d)
+	}
 	var ev any
 	if len(events) > 0 {
 		b, _ := json.Marshal(events)
@@ -659,7 +665,8 @@ func (n *normaliser) protection(label string) []store.Property {
 	}
 	return []store.Property{
 		{Key: "protection", Value: nullIfEmpty(protection)},
-		{Key: "first_protected", Value: nullIfEmpty(first)},
+		{Key: "first_protected", Value: year},
+		{Key: "first_protected_date", Value: date},
 		{Key: "protection_events", Value: ev},
 	}
 }
