@@ -74,13 +74,9 @@ func (s *Store) beginImport(ctx context.Context, id string, opts store.ImportOpt
 	if err != nil {
 		return nil, fmt.Errorf("import %s: %w", id, err)
 	}
-	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size = `+strconv.Itoa(-importCacheKiB)); err != nil {
-		releaseImportConn(conn)
-		return nil, fmt.Errorf("import %s: page cache: %w", id, err)
-	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		releaseImportConn(conn)
+		conn.Close()
 		return nil, fmt.Errorf("import %s: begin: %w", id, err)
 	}
 	im := &importer{store: s, conn: conn, tx: tx, id: id, table: store.TableName(id), schema: store.NewSchema(opts.Fields)}
@@ -94,20 +90,6 @@ func (s *Store) beginImport(ctx context.Context, id string, opts store.ImportOpt
 		}
 	}
 	return im, nil
-}
-
-// importCacheKiB is the page cache of an import's connection: the spatial index, the attribute indexes and the
-// clusters are built from pages read again and again, which SQLite's default 2 MB would fetch from the file each
-// time (an R-tree of a million points is some 40 MB). A fixed size, whatever the input: memory stays bounded.
-const importCacheKiB = 128 << 10
-
-// releaseImportConn gives the import's connection back to the pool with SQLite's default page cache, so that a
-// server that imports does not keep an import's cache.
-func releaseImportConn(conn *sql.Conn) error {
-	ctx := context.Background()
-	conn.ExecContext(ctx, `PRAGMA cache_size = -2000`) // an error leaves the larger cache, which is harmless
-	conn.ExecContext(ctx, `PRAGMA shrink_memory`)
-	return conn.Close()
 }
 
 // Add stages one row.
@@ -408,7 +390,7 @@ func (im *importer) Commit(ctx context.Context, info store.DatasetInfo, report a
 	if err == nil {
 		checkpoint(ctx, im.conn)
 	}
-	releaseImportConn(im.conn)
+	im.conn.Close()
 	if err != nil {
 		return store.Dataset{}, interrupted(ctx, fmt.Errorf("import %s: commit: %w", im.id, err))
 	}
@@ -427,7 +409,7 @@ func (im *importer) Rollback() error {
 		err = nil
 	}
 	// The temp staging table dies with the connection's transaction; closing returns the connection to the pool.
-	return errors.Join(err, releaseImportConn(im.conn))
+	return errors.Join(err, im.conn.Close())
 }
 
 // dropDatasetTable removes a dataset's table with its geometry registration and spatial index.
