@@ -32,7 +32,7 @@ func importPoints(t *testing.T, s *Store, id string) (store.Dataset, int) {
 	return importRows(t, s, id, rows), len(rows)
 }
 
-// The spatial index is loaded whole rather than row by row: SQLite finds it sound, it holds exactly the boxes
+// The spatial index is loaded whole rather than row by row: SQLite and SpatiaLite find it sound, it holds exactly the boxes
 // SQLite's R-tree would hold had SpatiaLite inserted the rows, bbox searches find what a scan finds, and
 // SpatiaLite's triggers are back (a row inserted later is indexed, a geometry of the wrong type refused).
 func TestSpatialIndexLoadedWhole(t *testing.T) {
@@ -48,6 +48,11 @@ func TestSpatialIndexLoadedWhole(t *testing.T) {
 		var check string
 		if err := s.db.QueryRowContext(ctx, `SELECT rtreecheck(?)`, index).Scan(&check); err != nil || check != "ok" {
 			t.Fatalf("%s: rtreecheck: %q, %v", d.ID, check, err)
+		}
+		// SpatiaLite's own check: every row's box is in the index, and nothing else.
+		var valid int
+		if err := s.db.QueryRowContext(ctx, `SELECT CheckSpatialIndex(?, 'geom')`, d.Table).Scan(&valid); err != nil || valid != 1 {
+			t.Fatalf("%s: CheckSpatialIndex: %d, %v", d.ID, valid, err)
 		}
 		var root []byte
 		if err := s.db.QueryRowContext(ctx, `SELECT data FROM `+quoteIdent(index+"_node")+` WHERE nodeno = 1`).Scan(&root); err != nil {
