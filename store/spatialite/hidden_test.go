@@ -41,7 +41,7 @@ func tablesQGISLists(t *testing.T, path string) []string {
 }
 
 // importRows imports rows as dataset id.
-func importRows(t *testing.T, s *Store, id string, rows []store.Row) {
+func importRows(t *testing.T, s *Store, id string, rows []store.Row) store.Dataset {
 	t.Helper()
 	ctx := context.Background()
 	im, err := s.BeginImport(ctx, id, store.ImportOptions{})
@@ -53,9 +53,11 @@ func importRows(t *testing.T, s *Store, id string, rows []store.Row) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := im.Commit(ctx, store.DatasetInfo{ID: id, Title: id, Producer: "test"}, nil); err != nil {
+	d, err := im.Commit(ctx, store.DatasetInfo{ID: id, Title: id, Producer: "test"}, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
+	return d
 }
 
 // A store of a polygon layer (with its low-zoom copy), a point layer and a layer without geometry, and a memo:

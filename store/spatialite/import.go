@@ -218,6 +218,7 @@ func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 		return fail("write numbers of text columns", err)
 	}
 	geomCol, geomExpr := "", ""
+	var triggers []string
 	if res.GeometryType != "" {
 		var ok int
 		if err := tx.QueryRowContext(ctx, `SELECT AddGeometryColumn(?, 'geom', 4326, ?, 'XY')`, t, res.GeometryType).Scan(&ok); err != nil || ok != 1 {
@@ -225,6 +226,16 @@ func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 		}
 		geomCol = ", geom"
 		geomExpr = ", " + geomExpression(res.GeometryType)
+		// The R-tree and its triggers are created on the empty table; the triggers (type and SRID checks, the
+		// index and time stamps kept per row) are set aside while the rows go in and the index is loaded
+		// whole, then put back as SpatiaLite wrote them.
+		if err := tx.QueryRowContext(ctx, `SELECT CreateSpatialIndex(?, 'geom')`, t).Scan(&ok); err != nil || ok != 1 {
+			return fail("create spatial index", fmt.Errorf("CreateSpatialIndex returned %d: %v", ok, err))
+		}
+		var err error
+		if triggers, err = setTriggersAside(ctx, tx, t); err != nil {
+			return fail("set triggers aside", err)
+		}
 	}
 	copySQL := `INSERT INTO ` + quoteIdent(t) + ` (fid` + geomCol + cols.String() + `) SELECT fid` + geomExpr +
 		sel.String() + ` FROM temp.patrimap_staging ORDER BY fid`
@@ -249,9 +260,11 @@ func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 		return fail("point clusters", err)
 	}
 	if res.GeometryType != "" {
-		var ok int
-		if err := tx.QueryRowContext(ctx, `SELECT CreateSpatialIndex(?, 'geom')`, t).Scan(&ok); err != nil || ok != 1 {
-			return fail("create spatial index", fmt.Errorf("CreateSpatialIndex returned %d: %v", ok, err))
+		if err := loadSpatialIndex(ctx, tx, t, "idx_"+t+"_geom"); err != nil {
+			return fail("spatial index", err)
+		}
+		if err := restoreTriggers(ctx, tx, t, triggers); err != nil {
+			return fail("put triggers back", err)
 		}
 		var minX, minY, maxX, maxY sql.NullFloat64
 		if err := tx.QueryRowContext(ctx, `SELECT min(MbrMinX(geom)), min(MbrMinY(geom)), max(MbrMaxX(geom)), max(MbrMaxY(geom)) FROM `+quoteIdent(t)).
@@ -269,9 +282,16 @@ func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 // checkGeometries makes sure that SpatiaLite read every geometry staged: only the rows given without one have
 // none.
 func (im *importer) checkGeometries(ctx context.Context, given int64) error {
-	var nulls int64
-	if err := im.tx.QueryRowContext(ctx, `SELECT count(*) FROM `+quoteIdent(im.table)+` WHERE geom IS NULL`).Scan(&nulls); err != nil {
+	var nulls, wrong int64
+	// GeometryConstraints is the check of SpatiaLite's insert trigger, set aside while the rows went in.
+	if err := im.tx.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE geom IS NULL),
+		count(*) FILTER (WHERE geom IS NOT NULL AND GeometryConstraints(geom, g.geometry_type, g.srid) IS NOT 1)
+		FROM `+quoteIdent(im.table)+`, (SELECT geometry_type, srid FROM geometry_columns
+			WHERE f_table_name = lower(?) AND f_geometry_column = 'geom') AS g`, im.table).Scan(&nulls, &wrong); err != nil {
 		return err
+	}
+	if wrong > 0 {
+		return fmt.Errorf("%d geometries do not fit the layer's type or SRID", wrong)
 	}
 	if nulls == given {
 		return nil

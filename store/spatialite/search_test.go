@@ -12,26 +12,15 @@ import (
 // importNamed imports the named rows (id, name, kind, commune, insee) as dataset id.
 func importNamed(t *testing.T, s *Store, id string, rows [][5]string) store.Dataset {
 	t.Helper()
-	ctx := context.Background()
-	im, err := s.BeginImport(ctx, id, store.ImportOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer im.Rollback()
+	var named []store.Row
 	for _, r := range rows {
 		var props []store.Property
 		for i, k := range []string{"id", "name", "kind", "commune", "insee"} {
 			props = append(props, store.Property{Key: k, Value: r[i]})
 		}
-		if err := im.Add(ctx, store.Row{Properties: props}); err != nil {
-			t.Fatal(err)
-		}
+		named = append(named, store.Row{Properties: props})
 	}
-	d, err := im.Commit(ctx, store.DatasetInfo{ID: id, Title: id, Producer: "test"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
+	return importRows(t, s, id, named)
 }
 
 // The import indexes the normalised columns and the names; the snapshot answers searches through the index
@@ -45,17 +34,7 @@ func TestIndexesAndTextSearch(t *testing.T) {
 		{"PA00117156", "Ancien palais du Parlement du Dauphiné", "palais", "Grenoble", "38185"},
 		{"PA00117298", "Maison du peintre Ernest Hébert", "maison", "La Tronche", "38516"},
 	})
-	var names []string
-	rows, err := s.db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE tbl_name = ? AND type = 'index' OR name = ?`, d.Table, textTable(d.Table))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var n string
-		rows.Scan(&n)
-		names = append(names, n)
-	}
-	rows.Close()
+	names := schemaNames(t, s.db, `SELECT name FROM sqlite_master WHERE tbl_name = ? AND type = 'index' OR name = ?`, d.Table, textTable(d.Table))
 	for _, c := range indexedColumns() {
 		if !slices.Contains(names, "patrimap_idx_"+d.Table+"_"+c) {
 			t.Errorf("no index on %s: %v", c, names)
@@ -68,7 +47,7 @@ func TestIndexesAndTextSearch(t *testing.T) {
 	p, _ := store.NewPlan(d, store.Query{Equals: []store.Equal{{Field: "insee", Value: "38185"}}})
 	q, args, _ := featureSQL(p)
 	var plan strings.Builder
-	rows, err = s.db.QueryContext(ctx, `EXPLAIN QUERY PLAN `+q, args...)
+	rows, err := s.db.QueryContext(ctx, `EXPLAIN QUERY PLAN `+q, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
