@@ -91,14 +91,14 @@ async function layers(page) {
   })));
 }
 
-async function waitForLayers(page, c) {
+async function waitForLayers(page, c, timeout = 60000) {
   const want = c.layers.map((l) => l.features);
   try {
     await page.waitForFunction((want) => {
       if (!window.U || !U.MAP || !U.MAP.layers) return false;
       const got = U.MAP.layers.tree.root().reverse().map((dl) => dl.features.count());
       return got.length === want.length && got.every((n, i) => n === want[i]);
-    }, want, { timeout: 180000, polling: 200 }); // a first import under load (cold module cache) took over a minute
+    }, want, { timeout, polling: 200 });
   } catch {
     /* the check below says what is missing */
   }
@@ -206,7 +206,14 @@ for (const [i, c] of CASES.entries()) {
     await page.locator(".umap-import select[name=format]").selectOption("umap");
     await page.locator(".umap-import input[name=submit]").click();
     lap("open and import panel");
-    const got = await waitForLayers(page, c);
+    let got = await waitForLayers(page, c);
+    if (got.length === 0) {
+      // About one import in ten never starts (no layer, no alert, no console error, whatever the load): the
+      // submit is taken again, once, and said; a second failure fails the checks below.
+      console.log(`info ${label}: uMap did not start the import within 60 s: submitted again`);
+      await page.locator(".umap-import input[name=submit]").click();
+      got = await waitForLayers(page, c, 120000);
+    }
     lap("layers loaded");
     compareLayers(`${label}: imported`, got, c);
     const name = await page.evaluate(() => U.MAP.properties.name);
