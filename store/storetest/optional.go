@@ -9,13 +9,14 @@ import (
 	"github.com/patrimap/patrimap/store"
 )
 
-// optional returns st as the optional capability T, or skips the test with a message when the store does not
-// offer it (it is optional: the callers fall back to the plain interfaces).
-func optional[T any](t *testing.T, st store.Store, name string) T {
+// capability returns st as the capability T. Callers fall back to the plain interfaces when a store lacks one,
+// but every store of patrimap has them (replicas and the warm path rest on them): a store under this suite that
+// lacks one fails, it is not skipped.
+func capability[T any](t *testing.T, st store.Store, name string) T {
 	t.Helper()
 	c, ok := st.(T)
 	if !ok {
-		t.Skipf("the store does not implement the optional %s", name)
+		t.Fatalf("%T does not implement %s: every store of patrimap does (see store/optional.go)", st, name)
 	}
 	return c
 }
@@ -23,7 +24,7 @@ func optional[T any](t *testing.T, st store.Store, name string) T {
 // A Watcher's generation moves with every commit (an import, a memo write) and with nothing else: not with
 // reads, not with an import rolled back, not with time.
 func testWatcher(t *testing.T, fx *fixture) {
-	w := optional[store.Watcher](t, fx.st, "store.Watcher")
+	w := capability[store.Watcher](t, fx.st, "store.Watcher")
 	gen := func() uint64 {
 		t.Helper()
 		g, err := w.Generation(fx.ctx)
