@@ -49,15 +49,11 @@ func (s *Server) download(c echo.Context, id string, dl download) error {
 		q.BBox = &b
 	}
 	ctx := c.Request().Context()
-	snap, err := s.store.Snapshot(ctx)
+	snap, d, err := s.openDataset(ctx, id)
 	if err != nil {
 		return err
 	}
 	defer snap.Close()
-	d, err := snap.Dataset(ctx, id)
-	if err != nil {
-		return err
-	}
 	enc, err := newEncoder(c, dl, d)
 	if err != nil {
 		return badRequest(err.Error())
@@ -161,15 +157,11 @@ func (e *exports) lock(name string) *sync.Mutex {
 // from one consistent version, whatever the store) and cached until the next import.
 func (s *Server) exportFile(c echo.Context, id string, dl download) error {
 	ctx := c.Request().Context()
-	sn, err := s.store.Snapshot(ctx)
+	sn, d, err := s.openDataset(ctx, id)
 	if err != nil {
 		return err
 	}
 	defer sn.Close()
-	d, err := sn.Dataset(ctx, id)
-	if err != nil {
-		return err
-	}
 	if notModified(c, d) {
 		return c.NoContent(http.StatusNotModified)
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -133,6 +134,21 @@ func (s *Server) openCollection(c echo.Context) (store.Snapshot, store.Dataset, 
 		return nil, store.Dataset{}, "", err
 	}
 	return sn, d, format, nil
+}
+
+// openDataset is the start of a handler that reads one dataset: a read snapshot (the caller closes it) and the
+// dataset as of that snapshot. The snapshot is closed when the dataset cannot be read (ErrNotFound: a 404).
+func (s *Server) openDataset(ctx context.Context, id string) (store.Snapshot, store.Dataset, error) {
+	sn, err := s.store.Snapshot(ctx)
+	if err != nil {
+		return nil, store.Dataset{}, err
+	}
+	d, err := sn.Dataset(ctx, id)
+	if err != nil {
+		sn.Close()
+		return nil, store.Dataset{}, err
+	}
+	return sn, d, nil
 }
 
 // collection reads the :id collection from the snapshot.

@@ -55,15 +55,11 @@ func (s *Server) schema(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusNotFound, err.Error())
 	}
 	ctx := c.Request().Context()
-	sn, err := s.store.Snapshot(ctx)
+	sn, d, err := s.openDataset(ctx, id)
 	if err != nil {
 		return err
 	}
 	defer sn.Close()
-	d, err := sn.Dataset(ctx, id)
-	if err != nil {
-		return err
-	}
 	if notModifiedAs(c, d, "tableschema") {
 		return c.NoContent(http.StatusNotModified)
 	}
@@ -84,15 +80,11 @@ func (s *Server) dataPackage(c echo.Context, id string) error {
 		return echo.NewHTTPError(http.StatusNotFound, err.Error())
 	}
 	ctx := c.Request().Context()
-	sn, err := s.store.Snapshot(ctx)
+	sn, d, err := s.openDataset(ctx, id)
 	if err != nil {
 		return err
 	}
 	defer sn.Close()
-	d, err := sn.Dataset(ctx, id)
-	if err != nil {
-		return err
-	}
 	if notModifiedAs(c, d, "datapackage") {
 		return c.NoContent(http.StatusNotModified)
 	}

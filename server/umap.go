@@ -213,15 +213,11 @@ func (s *Server) umapData(c echo.Context) error {
 		limit = n
 	}
 	ctx := c.Request().Context()
-	sn, err := s.store.Snapshot(ctx)
+	sn, d, err := s.openDataset(ctx, id)
 	if err != nil {
 		return err
 	}
 	defer sn.Close()
-	d, err := sn.Dataset(ctx, id)
-	if err != nil {
-		return err
-	}
 	switch raw := c.QueryParam("fields"); raw {
 	case "all":
 	case "":
