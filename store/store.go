@@ -119,3 +119,24 @@ func NewEntry(id string, info DatasetInfo, res *Result, report any, now time.Tim
 	return Dataset{DatasetInfo: info, Table: TableName(info.ID), GeometryType: res.GeometryType, FeatureCount: res.Rows,
 		BBox: res.BBox, Fields: fields, Version: res.Version, ImportedAt: now, Report: rep}, nil
 }
+
+// MemoRows are the rows of a (key, value) query of a memo, as database/sql and pgx both return them.
+type MemoRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// CollectMemo reads rows of (key, value) into a map, for RecallAll: the caller runs the query and closes rows.
+func CollectMemo(rows MemoRows) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	for rows.Next() {
+		var key string
+		var v []byte
+		if err := rows.Scan(&key, &v); err != nil {
+			return nil, err
+		}
+		out[key] = v
+	}
+	return out, rows.Err()
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/patrimap/patrimap/store"
 )
 
 // The memo is read and written on the primary: an importer that keeps a territory's boundary reads it back at
@@ -33,16 +34,8 @@ func (s *Store) RecallAll(ctx context.Context, kind string) (map[string][]byte, 
 		return nil, fmt.Errorf("read every %s from the store: %w", kind, err)
 	}
 	defer rows.Close()
-	out := map[string][]byte{}
-	for rows.Next() {
-		var key string
-		var v []byte
-		if err := rows.Scan(&key, &v); err != nil {
-			return nil, fmt.Errorf("read every %s from the store: %w", kind, err)
-		}
-		out[key] = v
-	}
-	if err := rows.Err(); err != nil {
+	out, err := store.CollectMemo(rows)
+	if err != nil {
 		return nil, fmt.Errorf("read every %s from the store: %w", kind, err)
 	}
 	return out, nil

@@ -72,16 +72,8 @@ func (s *Store) RecallAll(ctx context.Context, kind string) (map[string][]byte, 
 		return nil, fmt.Errorf("read every %s from the store: %w", kind, err)
 	}
 	defer rows.Close()
-	out := map[string][]byte{}
-	for rows.Next() {
-		var key string
-		var v []byte
-		if err := rows.Scan(&key, &v); err != nil {
-			return nil, fmt.Errorf("read every %s from the store: %w", kind, err)
-		}
-		out[key] = v
-	}
-	if err := rows.Err(); err != nil {
+	out, err := store.CollectMemo(rows)
+	if err != nil {
 		return nil, fmt.Errorf("read every %s from the store: %w", kind, err)
 	}
 	return out, nil
