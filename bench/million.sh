@@ -136,6 +136,30 @@ cat "$work/low.urls" "$work/high.urls" >"$work/tiles.urls"
 read -r fm fp fs < <(floor "$work/tiles.out" "$work/tiles.urls")
 grep -q 'goals NOT met' "$work/low.out" "$work/high.out" && echo "goals NOT met" >"$work/a.verdict" || echo "goals met" >"$work/a.verdict"
 cat "$work/tiles.out" "$work/a.verdict" >"$work/a.out"
+# The second reference: SQLite reading each tile's data, as any server must (sqlite3, same file): up to z8 the
+# tile's cells of the point clusters and its lone points' rows, above it the rows of the points in the tile.
+python3 - "$work/points.tiles" "$table" >"$work/tiles.sql" <<'PY'
+import math, sys
+tiles, table = sys.argv[1:3]
+cl, ix = '"idx_patrimap_clusters_%s_geom"' % table, '"idx_%s_geom"' % table
+cols = 'fid, geom, "id", "name", "kind", "commune", "insee", "siecle"'
+def lon(x, n): return x / n * 360 - 180
+def lat(y, n): return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / n))))
+for line in open(tiles):
+    z, x, y = map(int, line.split())
+    print("SELECT '-- %d/%d/%d';" % (z, x, y))
+    if z <= 8:
+        k = 64
+        cells = "FROM %s WHERE z = %d AND cx BETWEEN %d AND %d AND cy BETWEEN %d AND %d" % (cl, z, x * k, x * k + k - 1, y * k, y * k + k - 1)
+        print("SELECT n, fid, lon, lat %s ORDER BY fid;" % cells)
+        print('SELECT %s FROM "%s" WHERE fid IN (SELECT fid %s AND n = 1);' % (cols, table, cells))
+    else:
+        n = 2 ** z
+        print('SELECT %s FROM "%s" WHERE fid IN (SELECT pkid FROM %s WHERE xmin <= %r AND xmax >= %r AND ymin <= %r AND ymax >= %r);'
+              % (cols, table, ix, lon(x + 1, n), lon(x, n), lat(y, n), lat(y + 1, n)))
+PY
+read -r rm rp _ < <(sqlref "$work/tiles.sql")
+echo "  reference (sqlite3 reading each tile's rows: clusters to z8, points above): mean $rm ms, p95 $rp ms; patrimap / reference: mean $(ratio "$(field mean_ms "$work/a.out")" "$rm")×, p95 $(ratio "$(field p95_ms "$work/a.out")" "$rp")×"
 section "(a) tiles" "$work/a.out" "$fm" "$fp" "fixedbytes, $fs bytes"
 
 echo
