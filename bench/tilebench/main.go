@@ -39,6 +39,6 @@ func usage() {
 	fmt.Fprintln(os.Stderr, `usage:
   tilebench tiles -sample URL[,URL...] [-zooms 0-14] [-per 25] [-seed 1]
   tilebench compare -layer 'NAME=URL_A|URL_B|TILES' [-layer ...] [-a patrimap] [-b reference] [-runs 3]
-  tilebench get -urls FILE [-runs 3] [-limit-p95 50ms] [-limit-size 0]`)
+  tilebench get -urls FILE [-runs 3] [-limit-p95 50ms] [-limit-max 0] [-limit-size 0]`)
 	os.Exit(2)
 }

@@ -105,7 +105,53 @@ func (sn *snapshot) SearchFeatures(ctx context.Context, d store.Dataset, text st
 	if err != nil {
 		return err
 	}
+	if textOnly(p) && p.Limit > 0 && p.Limit <= maxIndexPage {
+		// The index gives the page itself, in fid order, reading no more of its lists than the page needs;
+		// `fid IN (SELECT docid ...)` would first copy every match (a common word: a fifth of a million) into a
+		// temporary index.
+		fids, err := sn.textPage(ctx, d, cond.args[0], p)
+		if err != nil || len(fids) == 0 {
+			return err
+		}
+		in := condition{sql: `fid IN (?` + strings.Repeat(`, ?`, len(fids)-1) + `)`, args: fids}
+		p.AfterFID, p.Offset, p.Limit = 0, 0, 0
+		return sn.features(ctx, p, each, in)
+	}
 	return sn.features(ctx, p, each, cond)
+}
+
+// maxIndexPage is the largest page SearchFeatures reads from the full-text index alone (its fids are then
+// bound as parameters, far under SQLite's limit of 32,766).
+const maxIndexPage = 10000
+
+// textOnly says whether plan p selects by nothing but the text: no fid, box or filter, in fid order. The
+// full-text index then answers the page and the count by itself.
+func textOnly(p store.Plan) bool {
+	return p.FID == 0 && p.BBox == nil && p.Where == nil && len(p.Sort) == 0
+}
+
+// textPage returns the fids of plan p's page among the features whose text matches the FTS4 expression
+// match, in fid order (FTS4 returns docids in ascending order and takes docid ranges).
+func (sn *snapshot) textPage(ctx context.Context, d store.Dataset, match any, p store.Plan) ([]any, error) {
+	ft := quoteIdent(textTable(d.Table))
+	rows, err := sn.tx.QueryContext(ctx, `SELECT docid FROM `+ft+` WHERE `+ft+` MATCH ? AND docid > ? ORDER BY docid LIMIT ? OFFSET ?`,
+		match, p.AfterFID, p.Limit, p.Offset)
+	if err != nil {
+		return nil, fmt.Errorf("dataset %s: full-text search: %w", d.ID, err)
+	}
+	defer rows.Close()
+	var fids []any
+	for rows.Next() {
+		var fid int64
+		if err := rows.Scan(&fid); err != nil {
+			return nil, fmt.Errorf("dataset %s: full-text search: %w", d.ID, err)
+		}
+		fids = append(fids, fid)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("dataset %s: full-text search: %w", d.ID, err)
+	}
+	return fids, nil
 }
 
 // SearchCount is Count restricted the same way (store.TextSearcher).
@@ -114,5 +160,19 @@ func (sn *snapshot) SearchCount(ctx context.Context, d store.Dataset, text strin
 	if err != nil {
 		return 0, err
 	}
-	return sn.count(ctx, d, q, cond)
+	p, err := store.NewPlan(d, q.Unpaged())
+	if err != nil {
+		return 0, err
+	}
+	if !textOnly(p) {
+		return sn.count(ctx, d, q, cond)
+	}
+	// Every row of the table is in the index (its content), so the index's matches are the features: counted
+	// without reading one row of the table.
+	ft := quoteIdent(textTable(d.Table))
+	var n int64
+	if err := sn.tx.QueryRowContext(ctx, `SELECT count(*) FROM `+ft+` WHERE `+ft+` MATCH ?`, cond.args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("dataset %s: full-text count: %w", d.ID, err)
+	}
+	return n, nil
 }

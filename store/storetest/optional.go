@@ -116,6 +116,44 @@ func testTextSearch(t *testing.T, fx *fixture) {
 	if n, _ := store.SearchCount(fx.ctx, sn, d, "haut", store.Query{}); n != 6 {
 		t.Errorf("count of \"haut\": %d, want 6 (Haut-Vénéon, Haut-Béranger, Haute vallée, Hauts Plateaux, Hauts de Chartreuse, Haut-Rhône; not Chère)", n)
 	}
+	// A page by text alone comes from the index itself (a store may): keyset paging after a fid, a page larger
+	// than the matches, and the count with another condition, which the index alone cannot give.
+	var fids []int64
+	var all []any
+	err := store.SearchFeatures(fx.ctx, sn, d, "haut", id, func(f *store.Feature) error {
+		fids, all = append(fids, f.FID), append(all, f.Values[0])
+		return nil
+	})
+	if err != nil || len(fids) != 6 {
+		t.Fatalf("search \"haut\": %d features, %v; want 6", len(fids), err)
+	}
+	for i := 1; i < len(fids); i++ {
+		if fids[i] <= fids[i-1] {
+			t.Errorf("search \"haut\": fids %v, not in ascending order", fids)
+		}
+	}
+	pages := []struct {
+		q    store.Query
+		want []any
+	}{
+		{store.Query{Select: id.Select, AfterFID: fids[1], Limit: 2}, all[2:4]},
+		{store.Query{Select: id.Select, AfterFID: fids[4], Limit: 100}, all[5:]},
+		{store.Query{Select: id.Select, AfterFID: fids[5], Limit: 100}, nil},
+		{store.Query{Select: id.Select, Offset: 5, Limit: 10}, all[5:]},
+		{store.Query{Select: id.Select, Offset: 6, Limit: 10}, nil},
+	}
+	for _, p := range pages {
+		if got := search("haut", p.q); fmt.Sprint(got) != fmt.Sprint(p.want) {
+			t.Errorf("search \"haut\" %+v: %v, want %v", p.q, got, p.want)
+		}
+	}
+	big := store.Query{Filter: store.Compare{Property: "SURF_OFF", Op: ">", Value: 1000.0}}
+	if n, err := store.SearchCount(fx.ctx, sn, d, "haut", big); n != 3 || err != nil {
+		t.Errorf("count of \"haut\" over 1,000 ha: %d (%v), want 3", n, err)
+	}
+	if n, err := store.SearchCount(fx.ctx, sn, d, "haut", store.Query{AfterFID: fids[3], Offset: 1, Limit: 1}); n != 6 || err != nil {
+		t.Errorf("count of \"haut\" with paging: %d (%v), want 6 (paging ignored)", n, err)
+	}
 	if err := store.SearchFeatures(fx.ctx, sn, d, " - ", id, func(*store.Feature) error { return nil }); !errors.Is(err, store.ErrBadQuery) {
 		t.Errorf("search of no word: %v, want ErrBadQuery", err)
 	}
