@@ -23,6 +23,49 @@ type Record struct {
 	Geometry orb.Geometry
 	// Properties keep the source's names and order.
 	Properties []store.Property
+
+	// Decode, when not nil, reads Geometry and Properties from what the source kept of the record (an
+	// UndecodedSource's records): the pipeline calls it on one of its workers, so that records are decoded on
+	// every core. It may set Fixes, and Skip for a record that is not a feature; its error is bad input and
+	// stops the import.
+	Decode func(*Record) error
+	// Bytes is the size of what Decode reads, which keeps the pipeline's batches small.
+	Bytes int
+	// Fixes are the repairs Decode made, for the report (a worker cannot write it).
+	Fixes []Fix
+	// Skip says why the record is not written (not a feature), for the report.
+	Skip string
+}
+
+// Fix is N repairs of one kind in a record.
+type Fix struct {
+	What string
+	N    int
+}
+
+// DecodeNow decodes r, if its source left it undecoded, and reports its fixes in rep: for readers of a
+// source's records that do not go through the pipeline. skip is true for a record that is not a feature (it
+// is reported as skipped).
+func (r *Record) DecodeNow(rep *Report) (skip bool, err error) {
+	if r.Decode == nil {
+		return false, nil
+	}
+	if err := r.Decode(r); err != nil {
+		return false, err
+	}
+	r.Decode = nil
+	r.report(rep)
+	if r.Skip != "" {
+		rep.Skip(r.Skip, r.Ref)
+		return true, nil
+	}
+	return false, nil
+}
+
+func (r *Record) report(rep *Report) {
+	for _, f := range r.Fixes {
+		rep.FixN(f.What, r.Ref, f.N)
+	}
 }
 
 // Source is an opened input of one family. Records streams the records to emit, in source order, noting in rep
@@ -32,6 +75,12 @@ type Source interface {
 	// SRID is the EPSG code of the geometries Records emits, known once Records has started (a GeoJSON file
 	// may say it in its "crs" member).
 	SRID() int
+}
+
+// UndecodedSource is a Source that can hand its records over undecoded (with Record.Decode), for the pipeline
+// to decode them on its workers; Records still emits them decoded.
+type UndecodedSource interface {
+	UndecodedRecords(ctx context.Context, rep *Report, emit func(Record) error) error
 }
 
 // Job is one import: a source and the catalogue entry it becomes.
@@ -92,9 +141,12 @@ func run(ctx context.Context, w Writer, job Job) (store.Dataset, error) {
 	defer im.Rollback()
 	p.add = func(r store.Row) error { return im.Add(ctx, r) }
 
+	records := job.Source.Records
+	if u, ok := job.Source.(UndecodedSource); ok {
+		records = u.UndecodedRecords
+	}
 	err = p.run(ctx, func(emit func(Record) error) error {
-		return job.Source.Records(ctx, rep, func(r Record) error {
-			rep.Read++
+		return records(ctx, rep, func(r Record) error {
 			prog.Record()
 			return emit(r)
 		})
@@ -253,7 +305,8 @@ func (p *pipeline) run(ctx context.Context, read func(emit func(Record) error) e
 			open = &batch{items: make([]item, 0, batchRecords), done: make(chan struct{})}
 		}
 		open.items = append(open.items, it)
-		open.vertices += geo.VertexCount(r.Geometry)
+		// A coordinate pair takes some 20 bytes of text.
+		open.vertices += geo.VertexCount(r.Geometry) + r.Bytes/20
 		if len(open.items) == batchRecords || open.vertices >= batchVertices {
 			return flush()
 		}
@@ -272,7 +325,7 @@ func (p *pipeline) run(ctx context.Context, read func(emit func(Record) error) e
 	return err
 }
 
-// queue numbers a record and notes its CRS, checking with PROJ a CRS it has not seen yet.
+// queue notes a record's CRS, checking with PROJ a CRS it has not seen yet.
 func (p *pipeline) queue(r Record) (item, error) {
 	srid := p.source.SRID()
 	if srid == 0 {
@@ -284,12 +337,16 @@ func (p *pipeline) queue(r Record) (item, error) {
 		}
 		p.checked = srid
 	}
-	p.fid++
-	return item{fid: p.fid, srid: srid, rec: r}, nil
+	return item{srid: srid, rec: r}, nil
 }
 
-// process does a record's geometry work, on a worker.
+// process decodes a record if its source left it undecoded, and does its geometry work, on a worker.
 func (p *pipeline) process(it *item) {
+	if it.rec.Decode != nil {
+		if it.err = it.rec.Decode(&it.rec); it.err != nil || it.rec.Skip != "" {
+			return
+		}
+	}
 	if it.rec.Geometry == nil {
 		return
 	}
@@ -326,12 +383,22 @@ func (p *pipeline) process(it *item) {
 	it.geom = g
 }
 
-// apply reports what happened to a processed record and adds its row, on the reading goroutine.
+// apply reports what happened to a processed record and adds its row, on the reading goroutine. The records
+// that are features are numbered here, in source order.
 func (p *pipeline) apply(it *item) error {
-	rep, ref, fid := p.rep, it.rec.Ref, "fid "+strconv.FormatInt(it.fid, 10)
+	rep, ref := p.rep, it.rec.Ref
 	if it.err != nil {
 		return it.err
 	}
+	it.rec.report(rep)
+	if it.rec.Skip != "" {
+		rep.Skip(it.rec.Skip, ref)
+		return nil
+	}
+	rep.Read++
+	p.fid++
+	it.fid = p.fid
+	fid := "fid " + strconv.FormatInt(it.fid, 10)
 	if it.dropped != nil {
 		rep.Fix("geometry dropped: "+it.dropped.Error(), ref)
 	}
