@@ -78,7 +78,9 @@ type Source interface {
 }
 
 // UndecodedSource is a Source that can hand its records over undecoded (with Record.Decode), for the pipeline
-// to decode them on its workers; Records still emits them decoded.
+// to decode them on its workers; Records still emits them decoded. The pipeline then adds the rows on a
+// goroutine of their own, beside the one reading: UndecodedRecords must leave the report's counts of fixes
+// and skips to its records (Record.Fixes, Record.Skip).
 type UndecodedSource interface {
 	UndecodedRecords(ctx context.Context, rep *Report, emit func(Record) error) error
 }
@@ -143,7 +145,7 @@ func run(ctx context.Context, w Writer, job Job) (store.Dataset, error) {
 
 	records := job.Source.Records
 	if u, ok := job.Source.(UndecodedSource); ok {
-		records = u.UndecodedRecords
+		records, p.addAside = u.UndecodedRecords, true
 	}
 	err = p.run(ctx, func(emit func(Record) error) error {
 		return records(ctx, rep, func(r Record) error {
@@ -189,11 +191,14 @@ func run(ctx context.Context, w Writer, job Job) (store.Dataset, error) {
 }
 
 // pipeline takes records through the geometry steps on a pool of workers and hands the rows to add in source
-// order. Only the goroutine that reads the source touches the report and adds rows: the workers compute.
+// order. Only one goroutine touches the report and adds rows: the one that reads the source, or, for an
+// UndecodedSource (addAside), one of its own, so that reading the source and writing the store overlap. The
+// workers compute.
 type pipeline struct {
 	rep       *Report
 	source    Source
 	add       func(store.Row) error
+	addAside  bool
 	reproject *geo.Reprojector
 	topology  *geo.Topology
 	within    *geo.Prepared
@@ -257,10 +262,42 @@ func (p *pipeline) run(ctx context.Context, read func(emit func(Record) error) e
 			}
 		}()
 	}
+	// applyBatch waits for the head batch to be processed, then reports and adds its records.
+	applyBatch := func(b *batch) error {
+		select {
+		case <-b.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		for i := range b.items {
+			if err := p.apply(&b.items[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	var (
 		queue []*batch // handed to the workers, in source order
 		open  *batch   // being filled
+		// With addAside, the batches go in order to the goroutine that adds them, which says its error once.
+		aside     chan *batch
+		asideErr  = make(chan error, 1)
+		asideDone = make(chan struct{})
 	)
+	if p.addAside {
+		aside = make(chan *batch, maxPending)
+		go func() {
+			defer close(asideDone)
+			var err error
+			for b := range aside {
+				if err == nil {
+					if err = applyBatch(b); err != nil {
+						asideErr <- err
+					}
+				}
+			}
+		}()
+	}
 	// drain applies the processed batches at the head of the queue, waiting for them while more than keep are
 	// queued.
 	drain := func(keep int) error {
@@ -272,18 +309,10 @@ func (p *pipeline) run(ctx context.Context, read func(emit func(Record) error) e
 				default:
 					return nil
 				}
-			} else {
-				select {
-				case <-head.done:
-				case <-ctx.Done():
-					return ctx.Err()
-				}
 			}
 			queue[0], queue = nil, queue[1:]
-			for i := range head.items {
-				if err := p.apply(&head.items[i]); err != nil {
-					return err
-				}
+			if err := applyBatch(head); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -293,6 +322,16 @@ func (p *pipeline) run(ctx context.Context, read func(emit func(Record) error) e
 			return nil
 		}
 		jobs <- open // never waits: jobs holds at most the queued batches, fewer than maxPending
+		if aside != nil {
+			b := open
+			open = nil
+			select {
+			case aside <- b: // waits while maxPending batches are not yet added, as drain does
+				return nil
+			case err := <-asideErr:
+				return err
+			}
+		}
 		queue, open = append(queue, open), nil
 		return drain(maxPending - 1)
 	}
@@ -315,6 +354,15 @@ func (p *pipeline) run(ctx context.Context, read func(emit func(Record) error) e
 	if err == nil {
 		if err = flush(); err == nil {
 			err = drain(0)
+		}
+	}
+	if aside != nil {
+		close(aside)
+		<-asideDone
+		select {
+		case asideErr := <-asideErr:
+			err = asideErr // a record before any the reading goroutine stopped at
+		default:
 		}
 	}
 	if err != nil {
