@@ -23,6 +23,49 @@ type Record struct {
 	Geometry orb.Geometry
 	// Properties keep the source's names and order.
 	Properties []store.Property
+
+	// Decode, when not nil, reads Geometry and Properties from what the source kept of the record (an
+	// UndecodedSource's records): the pipeline calls it on one of its workers, so that records are decoded on
+	// every core. It may set Fixes, and Skip for a record that is not a feature; its error is bad input and
+	// stops the import.
+	Decode func(*Record) error
+	// Bytes is the size of what Decode reads, which keeps the pipeline's batches small.
+	Bytes int
+	// Fixes are the repairs Decode made, for the report (a worker cannot write it).
+	Fixes []Fix
+	// Skip says why the record is not written (not a feature), for the report.
+	Skip string
+}
+
+// Fix is N repairs of one kind in a record.
+type Fix struct {
+	What string
+	N    int
+}
+
+// DecodeNow decodes r, if its source left it undecoded, and reports its fixes in rep: for readers of a
+// source's records that do not go through the pipeline. skip is true for a record that is not a feature (it
+// is reported as skipped).
+func (r *Record) DecodeNow(rep *Report) (skip bool, err error) {
+	if r.Decode == nil {
+		return false, nil
+	}
+	if err := r.Decode(r); err != nil {
+		return false, err
+	}
+	r.Decode = nil
+	r.report(rep)
+	if r.Skip != "" {
+		rep.Skip(r.Skip, r.Ref)
+		return true, nil
+	}
+	return false, nil
+}
+
+func (r *Record) report(rep *Report) {
+	for _, f := range r.Fixes {
+		rep.FixN(f.What, r.Ref, f.N)
+	}
 }
 
 // Source is an opened input of one family. Records streams the records to emit, in source order, noting in rep
@@ -32,6 +75,14 @@ type Source interface {
 	// SRID is the EPSG code of the geometries Records emits, known once Records has started (a GeoJSON file
 	// may say it in its "crs" member).
 	SRID() int
+}
+
+// UndecodedSource is a Source that can hand its records over undecoded (with Record.Decode), for the pipeline
+// to decode them on its workers; Records still emits them decoded. The pipeline then adds the rows on a
+// goroutine of their own, beside the one reading: UndecodedRecords must leave the report's counts of fixes
+// and skips to its records (Record.Fixes, Record.Skip).
+type UndecodedSource interface {
+	UndecodedRecords(ctx context.Context, rep *Report, emit func(Record) error) error
 }
 
 // Job is one import: a source and the catalogue entry it becomes.
@@ -92,9 +143,12 @@ func run(ctx context.Context, w Writer, job Job) (store.Dataset, error) {
 	defer im.Rollback()
 	p.add = func(r store.Row) error { return im.Add(ctx, r) }
 
+	records := job.Source.Records
+	if u, ok := job.Source.(UndecodedSource); ok {
+		records, p.addAside = u.UndecodedRecords, true
+	}
 	err = p.run(ctx, func(emit func(Record) error) error {
-		return job.Source.Records(ctx, rep, func(r Record) error {
-			rep.Read++
+		return records(ctx, rep, func(r Record) error {
 			prog.Record()
 			return emit(r)
 		})
@@ -137,11 +191,14 @@ func run(ctx context.Context, w Writer, job Job) (store.Dataset, error) {
 }
 
 // pipeline takes records through the geometry steps on a pool of workers and hands the rows to add in source
-// order. Only the goroutine that reads the source touches the report and adds rows: the workers compute.
+// order. Only one goroutine touches the report and adds rows: the one that reads the source, or, for an
+// UndecodedSource (addAside), one of its own, so that reading the source and writing the store overlap. The
+// workers compute.
 type pipeline struct {
 	rep       *Report
 	source    Source
 	add       func(store.Row) error
+	addAside  bool
 	reproject *geo.Reprojector
 	topology  *geo.Topology
 	within    *geo.Prepared
@@ -205,10 +262,42 @@ func (p *pipeline) run(ctx context.Context, read func(emit func(Record) error) e
 			}
 		}()
 	}
+	// applyBatch waits for the head batch to be processed, then reports and adds its records.
+	applyBatch := func(b *batch) error {
+		select {
+		case <-b.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		for i := range b.items {
+			if err := p.apply(&b.items[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	var (
 		queue []*batch // handed to the workers, in source order
 		open  *batch   // being filled
+		// With addAside, the batches go in order to the goroutine that adds them, which says its error once.
+		aside     chan *batch
+		asideErr  = make(chan error, 1)
+		asideDone = make(chan struct{})
 	)
+	if p.addAside {
+		aside = make(chan *batch, maxPending)
+		go func() {
+			defer close(asideDone)
+			var err error
+			for b := range aside {
+				if err == nil {
+					if err = applyBatch(b); err != nil {
+						asideErr <- err
+					}
+				}
+			}
+		}()
+	}
 	// drain applies the processed batches at the head of the queue, waiting for them while more than keep are
 	// queued.
 	drain := func(keep int) error {
@@ -220,18 +309,10 @@ func (p *pipeline) run(ctx context.Context, read func(emit func(Record) error) e
 				default:
 					return nil
 				}
-			} else {
-				select {
-				case <-head.done:
-				case <-ctx.Done():
-					return ctx.Err()
-				}
 			}
 			queue[0], queue = nil, queue[1:]
-			for i := range head.items {
-				if err := p.apply(&head.items[i]); err != nil {
-					return err
-				}
+			if err := applyBatch(head); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -241,6 +322,16 @@ func (p *pipeline) run(ctx context.Context, read func(emit func(Record) error) e
 			return nil
 		}
 		jobs <- open // never waits: jobs holds at most the queued batches, fewer than maxPending
+		if aside != nil {
+			b := open
+			open = nil
+			select {
+			case aside <- b: // waits while maxPending batches are not yet added, as drain does
+				return nil
+			case err := <-asideErr:
+				return err
+			}
+		}
 		queue, open = append(queue, open), nil
 		return drain(maxPending - 1)
 	}
@@ -253,7 +344,8 @@ func (p *pipeline) run(ctx context.Context, read func(emit func(Record) error) e
 			open = &batch{items: make([]item, 0, batchRecords), done: make(chan struct{})}
 		}
 		open.items = append(open.items, it)
-		open.vertices += geo.VertexCount(r.Geometry)
+		// A coordinate pair takes some 20 bytes of text.
+		open.vertices += geo.VertexCount(r.Geometry) + r.Bytes/20
 		if len(open.items) == batchRecords || open.vertices >= batchVertices {
 			return flush()
 		}
@@ -264,6 +356,15 @@ func (p *pipeline) run(ctx context.Context, read func(emit func(Record) error) e
 			err = drain(0)
 		}
 	}
+	if aside != nil {
+		close(aside)
+		<-asideDone
+		select {
+		case asideErr := <-asideErr:
+			err = asideErr // a record before any the reading goroutine stopped at
+		default:
+		}
+	}
 	if err != nil {
 		close(failed)
 	}
@@ -272,7 +373,7 @@ func (p *pipeline) run(ctx context.Context, read func(emit func(Record) error) e
 	return err
 }
 
-// queue numbers a record and notes its CRS, checking with PROJ a CRS it has not seen yet.
+// queue notes a record's CRS, checking with PROJ a CRS it has not seen yet.
 func (p *pipeline) queue(r Record) (item, error) {
 	srid := p.source.SRID()
 	if srid == 0 {
@@ -284,12 +385,16 @@ func (p *pipeline) queue(r Record) (item, error) {
 		}
 		p.checked = srid
 	}
-	p.fid++
-	return item{fid: p.fid, srid: srid, rec: r}, nil
+	return item{srid: srid, rec: r}, nil
 }
 
-// process does a record's geometry work, on a worker.
+// process decodes a record if its source left it undecoded, and does its geometry work, on a worker.
 func (p *pipeline) process(it *item) {
+	if it.rec.Decode != nil {
+		if it.err = it.rec.Decode(&it.rec); it.err != nil || it.rec.Skip != "" {
+			return
+		}
+	}
 	if it.rec.Geometry == nil {
 		return
 	}
@@ -326,12 +431,22 @@ func (p *pipeline) process(it *item) {
 	it.geom = g
 }
 
-// apply reports what happened to a processed record and adds its row, on the reading goroutine.
+// apply reports what happened to a processed record and adds its row, on the reading goroutine. The records
+// that are features are numbered here, in source order.
 func (p *pipeline) apply(it *item) error {
-	rep, ref, fid := p.rep, it.rec.Ref, "fid "+strconv.FormatInt(it.fid, 10)
+	rep, ref := p.rep, it.rec.Ref
 	if it.err != nil {
 		return it.err
 	}
+	it.rec.report(rep)
+	if it.rec.Skip != "" {
+		rep.Skip(it.rec.Skip, ref)
+		return nil
+	}
+	rep.Read++
+	p.fid++
+	it.fid = p.fid
+	fid := "fid " + strconv.FormatInt(it.fid, 10)
 	if it.dropped != nil {
 		rep.Fix("geometry dropped: "+it.dropped.Error(), ref)
 	}

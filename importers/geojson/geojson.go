@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/paulmach/orb"
 
@@ -77,6 +78,16 @@ type rawFeature struct {
 
 // Records streams the file's features.
 func (f *File) Records(ctx context.Context, rep *importers.Report, emit func(importers.Record) error) error {
+	return f.records(ctx, rep, emit, false)
+}
+
+// UndecodedRecords streams the file's features as the JSON text of each, which the import pipeline decodes on
+// its workers (importers.UndecodedSource): the reading goroutine only splits the file.
+func (f *File) UndecodedRecords(ctx context.Context, rep *importers.Report, emit func(importers.Record) error) error {
+	return f.records(ctx, rep, emit, true)
+}
+
+func (f *File) records(ctx context.Context, rep *importers.Report, emit func(importers.Record) error, undecoded bool) error {
 	br := bufio.NewReaderSize(f.r, 64<<10) // lim reads 64 KiB at a time
 	skipBOM(br)
 	// The decoder holds a whole feature before decoding it: lim keeps one feature, and each value in it, bounded.
@@ -107,19 +118,35 @@ func (f *File) Records(ctx context.Context, rep *importers.Report, emit func(imp
 		lim.Mark()
 		return dec.Decode(v)
 	}
-	handle := func(raw *rawFeature) error {
+	// handle hands over the next feature: its JSON text whole, or (the first object of a file of features) its
+	// members already read.
+	handle := func(text json.RawMessage, members *rawFeature) error {
 		n++
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		ref := "feature " + strconv.Itoa(n)
-		if raw.Type != "Feature" {
-			rep.Skip(fmt.Sprintf("not a Feature (type %q)", raw.Type), ref)
+		rec := importers.Record{Ref: ref, Bytes: len(text), Decode: func(r *importers.Record) error {
+			raw := members
+			if raw == nil {
+				raw = new(rawFeature)
+				if err := splitFeature(text, raw); err != nil {
+					return fmt.Errorf("%w: geojson: %s: %s: %v", importers.ErrBadInput, name, ref, err)
+				}
+			}
+			if raw.Type != "Feature" {
+				r.Skip = fmt.Sprintf("not a Feature (type %q)", raw.Type)
+				return nil
+			}
+			if err := decodeFeature(raw, r); err != nil {
+				return fmt.Errorf("%w: geojson: %s: %s: %v", importers.ErrBadInput, name, ref, err)
+			}
 			return nil
-		}
-		rec, err := decodeFeature(raw, ref, rep)
-		if err != nil {
-			return fmt.Errorf("%w: geojson: %s: %s: %v", importers.ErrBadInput, name, ref, err)
+		}}
+		if !undecoded {
+			if skip, err := rec.DecodeNow(rep); err != nil || skip {
+				return err
+			}
 		}
 		return emit(rec)
 	}
@@ -187,12 +214,12 @@ func (f *File) Records(ctx context.Context, rep *importers.Report, emit func(imp
 				return fmt.Errorf("%w: geojson: %s: \"features\" must be an array", importers.ErrBadInput, name)
 			}
 			for dec.More() {
-				var raw rawFeature
+				var text json.RawMessage
 				start = dec.InputOffset()
-				if err := decode(&raw); err != nil {
+				if err := decode(&text); err != nil {
 					return fail(err)
 				}
-				if err := handle(&raw); err != nil {
+				if err := handle(text, nil); err != nil {
 					return err
 				}
 			}
@@ -227,7 +254,7 @@ func (f *File) Records(ctx context.Context, rep *importers.Report, emit func(imp
 			rep.Warn("the FeatureCollection has no \"features\" member")
 		}
 	case "Feature":
-		if err := handle(&first); err != nil {
+		if err := handle(nil, &first); err != nil {
 			return err
 		}
 	default:
@@ -238,12 +265,12 @@ func (f *File) Records(ctx context.Context, rep *importers.Report, emit func(imp
 		if topType == "FeatureCollection" {
 			return fmt.Errorf("%w: geojson: %s: data after the FeatureCollection at byte %d", importers.ErrBadInput, name, dec.InputOffset())
 		}
-		var raw rawFeature
+		var text json.RawMessage
 		start = dec.InputOffset()
-		if err := decode(&raw); err != nil {
+		if err := decode(&text); err != nil {
 			return fail(err)
 		}
-		if err := handle(&raw); err != nil {
+		if err := handle(text, nil); err != nil {
 			return err
 		}
 	}
@@ -256,32 +283,63 @@ func (f *File) Records(ctx context.Context, rep *importers.Report, emit func(imp
 	return nil
 }
 
-func decodeFeature(raw *rawFeature, ref string, rep *importers.Report) (importers.Record, error) {
-	rec := importers.Record{Ref: ref}
+// splitFeature reads the members of a feature's JSON text (valid JSON: the decoder checked it) that make a
+// feature, as encoding/json would into a rawFeature: names matched ignoring case, the last of a name kept.
+func splitFeature(text []byte, raw *rawFeature) error {
+	text = bytes.TrimSpace(text)
+	if string(text) == "null" {
+		return nil
+	}
+	return eachMember(text, func(rawKey, v []byte) error {
+		key := string(rawKey[1 : len(rawKey)-1])
+		if bytes.IndexByte(rawKey, '\\') >= 0 {
+			if err := json.Unmarshal(rawKey, &key); err != nil {
+				return fmt.Errorf("key: %v", err)
+			}
+		}
+		switch {
+		case strings.EqualFold(key, "type"):
+			raw.Type = ""
+			if err := json.Unmarshal(v, &raw.Type); err != nil {
+				return fmt.Errorf("\"type\" must be a string, not %.20s", v)
+			}
+		case strings.EqualFold(key, "id"):
+			raw.ID = v
+		case strings.EqualFold(key, "geometry"):
+			raw.Geometry = v
+		case strings.EqualFold(key, "properties"):
+			raw.Properties = v
+		}
+		return nil
+	})
+}
+
+// decodeFeature reads raw's geometry and properties into rec, noting its fixes there.
+func decodeFeature(raw *rawFeature, rec *importers.Record) error {
 	if len(raw.Geometry) > 0 && !bytes.Equal(bytes.TrimSpace(raw.Geometry), []byte("null")) {
 		g, err := parseGeometry(raw.Geometry)
 		if err != nil {
-			return rec, fmt.Errorf("geometry: %v", err)
+			return fmt.Errorf("geometry: %v", err)
 		}
 		rec.Geometry = g
 		if rec.Geometry == nil {
-			return rec, errors.New("geometry: no coordinates")
+			return errors.New("geometry: no coordinates")
 		}
 		if isEmpty(rec.Geometry) {
 			rec.Geometry = nil
-			rep.Fix("empty geometry stored as no geometry", ref)
+			rec.Fixes = append(rec.Fixes, importers.Fix{What: "empty geometry stored as no geometry", N: 1})
 		}
 	}
 	props, decoded, err := properties(raw.Properties)
 	if err != nil {
-		return rec, fmt.Errorf("properties: %v", err)
+		return fmt.Errorf("properties: %v", err)
 	}
 	if len(raw.ID) > 0 && string(raw.ID) != "null" {
 		rawID, n := charset.JSON(raw.ID)
 		decoded += n
 		id, err := value(rawID)
 		if err != nil {
-			return rec, fmt.Errorf("id: %v", err)
+			return fmt.Errorf("id: %v", err)
 		}
 		key := "id"
 		for _, p := range props {
@@ -291,9 +349,11 @@ func decodeFeature(raw *rawFeature, ref string, rep *importers.Report) (importer
 		}
 		props = append([]store.Property{{Key: key, Value: id}}, props...)
 	}
-	rep.FixN(textFix, ref, decoded)
+	if decoded > 0 {
+		rec.Fixes = append(rec.Fixes, importers.Fix{What: textFix, N: decoded})
+	}
 	rec.Properties = props
-	return rec, nil
+	return nil
 }
 
 // textFix is the report's line for text that was not UTF-8 (charset's rule).

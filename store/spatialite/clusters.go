@@ -17,8 +17,9 @@ var _ store.PointClusterer = (*snapshot)(nil)
 
 // A point layer keeps, beside its table, its points grouped by cell of each zoom's grid up to
 // store.ClusterMaxZoom (patrimap_clusters_<table>: zoom, cell, how many points, the lowest fid, their mean
-// position), written in the import's transaction: the deepest zoom by one GROUP BY over the rows, each coarser
-// one from the zoom below (its grid divides exactly). A tile is then one range of the primary key.
+// position), written in the import's transaction: the deepest zoom by one GROUP BY over the rows, by the cell
+// staged when each was added (order.go), each coarser one from the zoom below (its grid divides
+// exactly). A tile is then one range of the primary key.
 
 func clusterTable(table string) string { return internalTable("patrimap_clusters_" + table) }
 
@@ -36,15 +37,12 @@ func (im *importer) writeClusters(ctx context.Context, layerType string) error {
 		return err
 	}
 	top := maptile.Zoom(store.ClusterMaxZoom)
-	cells := worldCells(top)
-	// Web Mercator cell of the box's lower-left corner, latitude held within Mercator's range.
+	// The Web Mercator cell of the box's lower-left corner, x then y in one number: grouped by it, the cells
+	// come in the table's order.
+	n := clusterCellBits()
 	_, err := im.tx.ExecContext(ctx, `INSERT INTO `+ct+` (z, cx, cy, n, fid, lon, lat)
-		SELECT ?1, cx, cy, count(*), min(fid), avg(lon), avg(lat) FROM (
-			SELECT fid, lon, lat,
-				min(max(CAST(Floor((lon + 180) / 360 * ?2) AS INTEGER), 0), ?2 - 1) AS cx,
-				min(max(CAST(Floor((0.5 - Log(Tan(Pi() / 4 + Radians(max(min(lat, 85.0511287798066), -85.0511287798066)) / 2)) / (2 * Pi())) * ?2) AS INTEGER), 0), ?2 - 1) AS cy
-			FROM (SELECT fid, MbrMinX(geom) AS lon, MbrMinY(geom) AS lat FROM `+quoteIdent(im.table)+` WHERE geom IS NOT NULL))
-		GROUP BY cx, cy`, int(top), cells)
+		SELECT ?1, s.cell >> ?2, s.cell & ((1 << ?2) - 1), count(*), min(s.fid), avg(MbrMinX(t.geom)), avg(MbrMinY(t.geom))
+		FROM temp.patrimap_staging AS s JOIN `+quoteIdent(im.table)+` AS t ON t.fid = s.fid WHERE s.cell IS NOT NULL GROUP BY s.cell`, int(top), n)
 	if err != nil {
 		return fmt.Errorf("zoom %d: %w", top, err)
 	}

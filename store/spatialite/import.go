@@ -38,7 +38,9 @@ func sqlType(t store.FieldType) string {
 
 // importer builds a new version of one dataset in one SQLite transaction: rows are staged in a temporary table
 // with untyped columns (c0, c1...), since a column's type is known only once every value has been seen; Finish
-// copies them into the typed table, where SQLite's column affinity converts them as store.Coerce says.
+// copies them into the typed table, where SQLite's column affinity converts them as store.Coerce says. Each
+// staged row with a geometry keeps its place on the curve that orders the spatial index and its cluster cell
+// (order.go), and the import its extent, rather than computing them in SQL over the stored geometries.
 type importer struct {
 	store *Store
 	conn  *sql.Conn
@@ -52,6 +54,8 @@ type importer struct {
 	nInsert int // columns the insert statement was prepared for
 	args    []any
 	wkb, lz bytes.Buffer
+	extent  orb.Bound // of the rows with a geometry, when boxed
+	boxed   bool
 
 	lastFID  int64
 	finished *store.Result
@@ -82,7 +86,7 @@ func (s *Store) beginImport(ctx context.Context, id string, opts store.ImportOpt
 	im := &importer{store: s, conn: conn, tx: tx, id: id, table: store.TableName(id), schema: store.NewSchema(opts.Fields)}
 	for _, stmt := range []string{
 		`DROP TABLE IF EXISTS temp.patrimap_staging`,
-		`CREATE TEMP TABLE patrimap_staging (fid INTEGER PRIMARY KEY, wkb BLOB, lz BLOB)`,
+		`CREATE TEMP TABLE patrimap_staging (fid INTEGER PRIMARY KEY, wkb BLOB, lz BLOB, key INTEGER, cell INTEGER)`,
 	} {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			im.Rollback()
@@ -133,6 +137,14 @@ func (im *importer) add(ctx context.Context, r store.Row) error {
 			return fmt.Errorf("import %s: fid %d: geometry: %w", im.id, r.FID, err)
 		}
 		args[1] = im.wkb.Bytes()
+		b := r.Geometry.Bound()
+		x, y := mercatorGrid(b.Min)
+		args[3], args[4] = hilbertKey(x, y), clusterCell(x, y)
+		if im.boxed {
+			im.extent = im.extent.Union(b)
+		} else {
+			im.extent, im.boxed = b, true
+		}
 		if r.LowZoom != nil {
 			if err := encodeWKB(&im.lz, r.LowZoom); err != nil {
 				return fmt.Errorf("import %s: fid %d: low-zoom geometry: %w", im.id, r.FID, err)
@@ -141,7 +153,7 @@ func (im *importer) add(ctx context.Context, r store.Row) error {
 		}
 	}
 	for _, v := range vals {
-		args[v.Column+3] = v.Value
+		args[v.Column+stagedColumns] = v.Value
 	}
 	if _, err := im.insert.ExecContext(ctx, args...); err != nil {
 		return fmt.Errorf("import %s: fid %d: %w", im.id, r.FID, err)
@@ -161,22 +173,26 @@ func (im *importer) prepareInsert(ctx context.Context) error {
 	}
 	n := im.schema.Columns()
 	var b strings.Builder
-	b.WriteString(`INSERT INTO temp.patrimap_staging (fid, wkb, lz`)
+	b.WriteString(`INSERT INTO temp.patrimap_staging (fid, wkb, lz, key, cell`)
 	for i := 0; i < n; i++ {
 		b.WriteString(", c" + strconv.Itoa(i))
 	}
-	b.WriteString(") VALUES (?, ?, ?" + strings.Repeat(", ?", n) + ")")
+	b.WriteString(") VALUES (?" + strings.Repeat(", ?", stagedColumns-1+n) + ")")
 	stmt, err := im.tx.PrepareContext(ctx, b.String())
 	if err != nil {
 		return fmt.Errorf("import %s: prepare insert: %w", im.id, err)
 	}
 	im.insert, im.nInsert = stmt, n
-	im.args = make([]any, n+3)
+	im.args = make([]any, n+stagedColumns)
 	return nil
 }
 
+// stagedColumns is the number of staged columns before the attributes: fid, wkb, lz, key and cell.
+const stagedColumns = 5
+
 // Finish builds the dataset's table from the staged rows inside the import's transaction: typed columns,
-// geometry registered (cast to the layer's multi type), the low-zoom copy, spatial index. Readers still see the
+// geometry registered (cast to the layer's multi type), the low-zoom copy, point clusters and spatial index
+// (by the cells and the order staged with the rows), attribute and full-text indexes. Readers still see the
 // previous version until Commit.
 func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 	if im.finished != nil {
@@ -249,31 +265,24 @@ func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 		if err := im.writeLowZoom(ctx, res.GeometryType); err != nil {
 			return fail("simplified copy for low-zoom tiles", err)
 		}
+		if err := im.writeClusters(ctx, res.GeometryType); err != nil {
+			return fail("point clusters", err)
+		}
+		if err := loadSpatialIndex(ctx, tx, t, "idx_"+t+"_geom", res.Rows-res.NullGeometry); err != nil {
+			return fail("spatial index", err)
+		}
+		if err := restoreTriggers(ctx, tx, t, triggers); err != nil {
+			return fail("put triggers back", err)
+		}
+		if im.boxed {
+			res.BBox = &orb.Bound{Min: im.extent.Min, Max: im.extent.Max}
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `DROP TABLE temp.patrimap_staging`); err != nil {
 		return fail("drop staging table", err)
 	}
 	if err := im.writeIndexes(ctx, res.Fields); err != nil {
 		return fail("indexes", err)
-	}
-	if err := im.writeClusters(ctx, res.GeometryType); err != nil {
-		return fail("point clusters", err)
-	}
-	if res.GeometryType != "" {
-		if err := loadSpatialIndex(ctx, tx, t, "idx_"+t+"_geom"); err != nil {
-			return fail("spatial index", err)
-		}
-		if err := restoreTriggers(ctx, tx, t, triggers); err != nil {
-			return fail("put triggers back", err)
-		}
-		var minX, minY, maxX, maxY sql.NullFloat64
-		if err := tx.QueryRowContext(ctx, `SELECT min(MbrMinX(geom)), min(MbrMinY(geom)), max(MbrMaxX(geom)), max(MbrMaxY(geom)) FROM `+quoteIdent(t)).
-			Scan(&minX, &minY, &maxX, &maxY); err != nil {
-			return fail("compute extent", err)
-		}
-		if minX.Valid {
-			res.BBox = &orb.Bound{Min: orb.Point{minX.Float64, minY.Float64}, Max: orb.Point{maxX.Float64, maxY.Float64}}
-		}
 	}
 	im.finished = res
 	return res, nil

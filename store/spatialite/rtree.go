@@ -11,8 +11,8 @@ import (
 
 // The spatial index of a new table is bulk loaded: SpatiaLite's CreateSpatialIndex inserts the rows one by
 // one into SQLite's R*Tree (a descent, node splits and three shadow-table writes per row), the import's
-// largest cost on a million points. Here the tree is packed (Sort-Tile-Recursive: vertical slices ordered by
-// x, each ordered by y) and its nodes written whole into the R-tree's shadow tables, in the format SQLite's
+// largest cost on a million points. Here the tree is packed (the boxes in curve order, order.go: a
+// Hilbert-packed R-tree) and its nodes written whole into the R-tree's shadow tables, in the format SQLite's
 // rtree module documents (rtree.c): per node, the tree depth (root only) and the cell count as big-endian
 // 16-bit integers, then the cells: a 64-bit id (the row's fid in a leaf, a child node's number above) and the
 // box as big-endian 32-bit floats xmin, xmax, ymin, ymax, rounded outwards as the module rounds them. The
@@ -74,15 +74,12 @@ type rtreeLoader struct {
 	writeL   *sql.Stmt
 }
 
-// loadSpatialIndex fills the empty R-tree index of the table t's geometry column geom from its rows.
-func loadSpatialIndex(ctx context.Context, tx *sql.Tx, t, index string) (err error) {
+// loadSpatialIndex fills the empty R-tree index of the new table t's geometry column geom from its n rows with
+// a geometry, in the curve order staged with them.
+func loadSpatialIndex(ctx context.Context, tx *sql.Tx, t, index string, n int64) (err error) {
 	var size int
 	if err := tx.QueryRowContext(ctx, `SELECT length(data) FROM `+quoteIdent(index+"_node")+` WHERE nodeno = 1`).Scan(&size); err != nil {
 		return fmt.Errorf("read the R-tree's root: %w", err)
-	}
-	var n int64
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+quoteIdent(t)+` WHERE geom IS NOT NULL`).Scan(&n); err != nil {
-		return err
 	}
 	l := &rtreeLoader{tx: tx, index: index, size: size, capacity: (size - 4) / (8 + 4*rtreeDims), next: 2, node: make([]byte, size)}
 	if n == 0 || l.capacity < 2 {
@@ -125,18 +122,12 @@ func loadSpatialIndex(ctx context.Context, tx *sql.Tx, t, index string) (err err
 			s.Close()
 		}
 	}()
-	// Sort-Tile-Recursive: about sqrt(leaves) vertical slices of whole leaves.
 	leaves := (n + int64(l.capacity) - 1) / int64(l.capacity)
-	slices := int64(math.Ceil(math.Sqrt(float64(leaves))))
-	perSlice := ((leaves + slices - 1) / slices) * int64(l.capacity)
 	// The cells in leaf order, numbered: the leaves are read from it in order, the map from fid to leaf
 	// written from it in fid order (the R-tree's rowid table, appended to rather than written all over).
 	if _, err := tx.ExecContext(ctx, `INSERT INTO temp.patrimap_rtree_sorted (fid, x0, x1, y0, y1)
-		SELECT fid, x0, x1, y0, y1 FROM (
-			SELECT fid, x0, x1, y0, y1, (row_number() OVER (ORDER BY x0 + x1, fid) - 1) / ? AS slice FROM (
-				SELECT fid, MbrMinX(geom) AS x0, MbrMaxX(geom) AS x1, MbrMinY(geom) AS y0, MbrMaxY(geom) AS y1
-				FROM `+quoteIdent(t)+` WHERE geom IS NOT NULL))
-		ORDER BY slice, y0 + y1, fid`, perSlice); err != nil {
+		SELECT s.fid, MbrMinX(t.geom), MbrMaxX(t.geom), MbrMinY(t.geom), MbrMaxY(t.geom)
+		FROM temp.patrimap_staging AS s JOIN `+quoteIdent(t)+` AS t ON t.fid = s.fid WHERE s.key IS NOT NULL ORDER BY s.key, s.fid`); err != nil {
 		return err
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT fid, x0, x1, y0, y1 FROM temp.patrimap_rtree_sorted ORDER BY p`)
