@@ -200,11 +200,19 @@ func (r *Renderer) Render(ctx context.Context, src FeatureSource, layers []Layer
 			feats[i], counts[i], err = nil, nil, nil
 		}
 		thin, ok := src.(pointThinner)
-		if cell := pointCell(uint32(t.Z), Tolerance); ok && cell > 0 && t.Z < MaxZoom && isPointLayer(l.Dataset) {
-			// The index thins dense points before any row is read, on the same grid as the encoder (in degrees,
-			// a close approximation of the tile's Mercator grid).
+		cell := pointCell(uint32(t.Z), Tolerance)
+		if ok && cell > 0 && t.Z <= store.ClusterMaxZoom && isPointLayer(l.Dataset) {
+			// A point layer without clusters (imported before them) at low zoom: the index thins dense points
+			// before any row is read, on the same grid as the encoder (in degrees, a close approximation of the
+			// tile's Mercator grid).
 			tb := t.Bound()
 			err = thin.ThinTileFeatures(ctx, l.Dataset, bbox, cell/Extent*(tb.Max[0]-tb.Min[0]), cell/Extent*(tb.Max[1]-tb.Min[1]), cols, collect)
+		} else if cell > 0 && t.Z < MaxZoom && isPointLayer(l.Dataset) {
+			// Above the clusters' zooms a cell of the grid seldom holds two points (at z9-z10, 35 of 17,000 on
+			// 100,000 points over France), and grouping the index by cell cost twice the reading of the rows:
+			// the rows are read as they are and thinned here, on the encoder's grid, as they come, so that only
+			// one point per cell is ever held (memory stays bounded by the cells of a tile).
+			err = src.TileFeatures(ctx, l.Dataset, bbox, cols, thinPoints(newProjection(t), cell, collect))
 		} else if lz, ok := src.(lowZoomSource); ok && t.Z <= store.LowZoomMax && !isPointLayer(l.Dataset) {
 			err = lz.LowZoomTileFeatures(ctx, l.Dataset, bbox, cols, collect)
 		} else {
@@ -325,6 +333,31 @@ func (r *Renderer) encode(ctx context.Context, layers []Layer, feats [][]*store.
 		return nil, st, fmt.Errorf("encode tile: %w", err)
 	}
 	return b, st, nil
+}
+
+// thinPoints wraps collect so that a point feature reaches it only when one of its points, projected with
+// proj, lies inside the buffered tile in a cell of side cell (tile units) that no earlier feature took: the
+// generaliser's rule (generaliser.points), applied as the rows stream in. The generaliser then finds every
+// cell it is given free and keeps the same features, and on a coarser grid (a tile over the size cap) the
+// same ones too: the coarser cells are unions of these, whose first feature is kept.
+func thinPoints(proj projection, cell float64, collect func(*store.Feature) error) func(*store.Feature) error {
+	g := &generaliser{bound: orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}}
+	seen := map[[2]int32]bool{}
+	return func(f *store.Feature) error {
+		var kept orb.Geometry
+		switch p := f.Geometry.(type) {
+		case orb.Point:
+			kept = g.points(orb.MultiPoint{proj.point(p)}, cell, seen)
+		case orb.MultiPoint:
+			kept = g.points(proj.toTile(p).(orb.MultiPoint), cell, seen)
+		default:
+			return collect(f) // a GEOMETRY layer's other kinds: the generaliser's to judge
+		}
+		if kept == nil {
+			return nil
+		}
+		return collect(f)
+	}
 }
 
 // appendGeoJSON writes fc with geo's RFC 7946 encoder (right-hand winding, 7 decimals).
