@@ -258,3 +258,38 @@ func BenchmarkUncachedPointTiles(b *testing.B) {
 	ts := benchTiles(b, sn, d, 9, 10, 40)
 	benchRender(b, ctx, sn, d, ts)
 }
+
+// mvtWriter writes the bytes orb's encoder writes for the same tiles: the national APB's polygons at z5–z12
+// (text, numbers, dates as text, empty values) and points from their clusters (point_count) and from their rows.
+func TestMVTWriterMatchesOrb(t *testing.T) {
+	ctx := context.Background()
+	apb, da := nationalAPB(t)
+	pts, dp := randomPoints(t, 20000)
+	direct, viaOrb := geosRenderer(), geosRenderer()
+	viaOrb.orbMVT = true
+	for _, c := range []struct {
+		sn     store.Snapshot
+		d      store.Dataset
+		lo, hi maptile.Zoom
+	}{{apb, da, 5, 12}, {pts, dp, 4, 12}} {
+		features := 0
+		for _, tl := range benchTiles(t, c.sn, c.d, c.lo, c.hi, 6) {
+			layers := []Layer{NewLayer(c.d)}
+			a, st, err := direct.Render(ctx, c.sn, layers, tl, MVT)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _, err := viaOrb.Render(ctx, c.sn, layers, tl, MVT)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(a, b) {
+				t.Errorf("%s tile %v: %d bytes written directly, %d by orb's encoder", c.d.ID, tl, len(a), len(b))
+			}
+			features += st.Features
+		}
+		if features == 0 {
+			t.Errorf("%s: no feature in the tiles", c.d.ID)
+		}
+	}
+}
