@@ -305,8 +305,8 @@ func square(c orb.Point) orb.Polygon {
 // segment is one edge of a ring, for the validity check.
 type segment struct {
 	a, b       orb.Point
-	ring, idx  int // which ring (numbered across the multipolygon) and which edge of it
-	ringLen    int // edges in the ring
+	ring, idx  int32 // which ring (numbered across the multipolygon) and which edge of it
+	ringLen    int32 // edges in the ring
 	minX, maxX float64
 }
 
@@ -334,12 +334,12 @@ func validPolygons(mp orb.MultiPolygon) bool {
 			n := len(r) - 1
 			for j := 0; j < n; j++ {
 				a, b := r[j], r[j+1]
-				segs = append(segs, segment{a: a, b: b, ring: ring, idx: j, ringLen: n, minX: math.Min(a[0], b[0]), maxX: math.Max(a[0], b[0])})
+				segs = append(segs, segment{a: a, b: b, ring: int32(ring), idx: int32(j), ringLen: int32(n), minX: math.Min(a[0], b[0]), maxX: math.Max(a[0], b[0])})
 			}
 			ring++
 		}
 	}
-	slices.SortFunc(segs, func(a, b segment) int { return cmp.Compare(a.minX, b.minX) })
+	segs = sortByMinX(segs)
 	for i := range segs {
 		s := &segs[i]
 		for j := i + 1; j < len(segs) && segs[j].minX <= s.maxX; j++ {
@@ -367,6 +367,44 @@ func validPolygons(mp orb.MultiPolygon) bool {
 		}
 	}
 	return true
+}
+
+// sortByMinX orders segs by their left end, for the sweep of validPolygons (which pairs it tests does not
+// depend on the order of segments starting at the same x). On the integer grid of a tile the left ends are a
+// few thousand values: a counting sort, a third of the time of a comparison sort of these 64-byte segments,
+// which was a fifth of a z8 tile of braided rivers. Other coordinates get the comparison sort.
+func sortByMinX(segs []segment) []segment {
+	if len(segs) < 64 {
+		slices.SortFunc(segs, func(a, b segment) int { return cmp.Compare(a.minX, b.minX) })
+		return segs
+	}
+	lo, hi := segs[0].minX, segs[0].minX
+	for i := range segs {
+		x := segs[i].minX
+		if x != math.Trunc(x) {
+			lo, hi = 1, 0 // off the grid
+			break
+		}
+		lo, hi = min(lo, x), max(hi, x)
+	}
+	if hi < lo || hi-lo > 1<<16 {
+		slices.SortFunc(segs, func(a, b segment) int { return cmp.Compare(a.minX, b.minX) })
+		return segs
+	}
+	start := make([]int32, int(hi-lo)+2)
+	for i := range segs {
+		start[int(segs[i].minX-lo)+1]++
+	}
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	out := make([]segment, len(segs))
+	for i := range segs {
+		k := int(segs[i].minX - lo)
+		out[start[k]] = segs[i]
+		start[k]++
+	}
+	return out
 }
 
 func orient(a, b, c orb.Point) float64 {
