@@ -50,6 +50,7 @@ type generaliser struct {
 	valid func(orb.MultiPolygon) bool
 	// stats
 	squares, repaired, retried int
+	scratch                    orb.Ring // snapRing's copy of a ring to simplify
 }
 
 // polygons generalises a projected (multi)polygon; nil means nothing of it is in this tile.
@@ -173,7 +174,7 @@ func (g *generaliser) fitPolygons(mp orb.MultiPolygon) orb.MultiPolygon {
 	}
 	var simplified orb.MultiPolygon // the result at the tile's tolerance, kept for the repair
 	for i, tol := range tols {
-		out := snapPolygons(clipped, tol)
+		out := g.snapPolygons(clipped, tol)
 		// GEOS confirms: clipping, simplifying and snapping can leave configurations the quick check misses.
 		if ok(out, true) {
 			return out
@@ -182,7 +183,7 @@ func (g *generaliser) fitPolygons(mp orb.MultiPolygon) orb.MultiPolygon {
 			simplified = out
 		}
 		if tol == 0 {
-			if b := clipped.Bound(); width(b) < 4*MinSize && height(b) < 4*MinSize {
+			if b := polygonsBound(clipped); width(b) < 4*MinSize && height(b) < 4*MinSize {
 				// A site of a few pixels that cannot be drawn validly on the grid: its pixel square (the
 				// caller's fallback) shows it as well, without a GEOS repair.
 				g.retried++
@@ -219,7 +220,7 @@ func (g *generaliser) fitPolygons(mp orb.MultiPolygon) orb.MultiPolygon {
 // may break it again: a few rounds settle it. It returns the last result and whether it is valid.
 func (g *generaliser) repairRounds(mp orb.MultiPolygon, ok func(orb.MultiPolygon, bool) bool) (orb.MultiPolygon, bool) {
 	for range 3 {
-		mp = snapPolygons(g.repair(mp), 0)
+		mp = g.snapPolygons(g.repair(mp), 0)
 		if ok(mp, true) {
 			return mp, true
 		}
@@ -229,12 +230,12 @@ func (g *generaliser) repairRounds(mp orb.MultiPolygon, ok func(orb.MultiPolygon
 
 // snapPolygons simplifies each ring with Douglas-Peucker at tol, rounds to the integer grid, drops repeated
 // points and rings that collapsed, and winds the rings as MVT wants.
-func snapPolygons(mp orb.MultiPolygon, tol float64) orb.MultiPolygon {
+func (g *generaliser) snapPolygons(mp orb.MultiPolygon, tol float64) orb.MultiPolygon {
 	out := make(orb.MultiPolygon, 0, len(mp))
 	for _, p := range mp {
 		var q orb.Polygon
 		for i, r := range p {
-			r = snapRing(r, tol)
+			r = g.snapRing(r, tol)
 			if r == nil {
 				if i == 0 {
 					break // the shell collapsed: so does the polygon
@@ -254,9 +255,12 @@ func snapPolygons(mp orb.MultiPolygon, tol float64) orb.MultiPolygon {
 	return out
 }
 
-func snapRing(r orb.Ring, tol float64) orb.Ring {
+func (g *generaliser) snapRing(r orb.Ring, tol float64) orb.Ring {
 	if tol > 0 && len(r) > 4 {
-		r = simplify.DouglasPeucker(tol).Ring(r.Clone())
+		// Douglas-Peucker works in place: on a copy in the generaliser's scratch ring, reused from ring to ring
+		// (the clipped rings are simplified again at each tolerance tried).
+		g.scratch = append(g.scratch[:0], r...)
+		r = simplify.DouglasPeucker(tol).Ring(g.scratch)
 	}
 	out := make(orb.Ring, 0, len(r))
 	for _, pt := range r {
@@ -559,6 +563,15 @@ func (g *generaliser) points(mp orb.MultiPoint, cell float64, seen map[[2]int32]
 		return out[0]
 	}
 	return out
+}
+
+// polygonsBound is mp.Bound() (the union of the shells' boxes) with ringBound.
+func polygonsBound(mp orb.MultiPolygon) orb.Bound {
+	b := ringBound(mp[0][0])
+	for _, p := range mp[1:] {
+		b = b.Union(ringBound(p[0]))
+	}
+	return b
 }
 
 // ringBound is r.Bound() (a polygon's box is its shell's) in one plain pass: orb's checks each point for an
