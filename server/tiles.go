@@ -186,7 +186,7 @@ func (ts *tileService) serveTile(c echo.Context, t maptile.Tile, format tiles.Fo
 		if err != nil {
 			return nil, err
 		}
-		return tiles.NewEntry(b), nil
+		return ts.cache.NewEntry(b), nil
 	})
 	if err != nil {
 		return err

@@ -1,7 +1,10 @@
 package tiles
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -12,6 +15,7 @@ import (
 
 	"github.com/patrimap/patrimap/geo"
 	"github.com/patrimap/patrimap/importers"
+	"github.com/patrimap/patrimap/importers/geojson"
 	"github.com/patrimap/patrimap/importers/inpn"
 	"github.com/patrimap/patrimap/store"
 	"github.com/patrimap/patrimap/store/spatialite"
@@ -29,6 +33,12 @@ func BenchmarkUncachedTiles(b *testing.B) {
 	ctx := context.Background()
 	sn, d := nationalAPB(b)
 	ts := benchTiles(b, sn, d, 8, 10, 40)
+	benchRender(b, ctx, sn, d, ts)
+}
+
+// benchRender renders ts once a loop, without a cache, with the server's renderer, and reports the mean and
+// p95 per tile beside the time the store takes to read the same tiles' rows.
+func benchRender(b *testing.B, ctx context.Context, sn store.Snapshot, d store.Dataset, ts []maptile.Tile) {
 	r := geosRenderer()
 	layers := []Layer{NewLayer(d)}
 	cols := make([]string, len(layers[0].Fields))
@@ -57,7 +67,7 @@ func BenchmarkUncachedTiles(b *testing.B) {
 	b.ReportMetric(p95, "p95-ms/tile")
 	b.ReportMetric(rmean, "read-ms/tile")
 	b.ReportMetric(mean/rmean, "ratio-to-read")
-	b.Logf("%d tiles z8-z10: mean %.2f ms, p95 %.2f ms; reading their rows alone: mean %.2f ms (ratio %.1f)", len(ts), mean, p95, rmean, mean/rmean)
+	b.Logf("%d tiles z%d-z%d: mean %.2f ms, p95 %.2f ms; reading their rows alone: mean %.2f ms (ratio %.1f)", len(ts), ts[0].Z, ts[len(ts)-1].Z, mean, p95, rmean, mean/rmean)
 }
 
 // geosRenderer is the server's renderer: GEOS checks and repairs.
@@ -157,6 +167,44 @@ func nationalAPB(b testing.TB) (store.Snapshot, store.Dataset) {
 	return sn, d
 }
 
+// randomPoints imports n random points over mainland France, each with an id, a name and a kind, as
+// bench/points.py writes them (a fixed seed: the same points every run), through the GeoJSON importer into a
+// new SpatiaLite store, and opens a snapshot of it.
+func randomPoints(b testing.TB, n int) (store.Snapshot, store.Dataset) {
+	b.Helper()
+	ctx := context.Background()
+	st, err := spatialite.Open(ctx, filepath.Join(b.TempDir(), "points.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	rnd := rand.New(rand.NewPCG(1, 1))
+	var buf bytes.Buffer
+	buf.WriteString(`{"type":"FeatureCollection","features":[`)
+	for i := range n {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		fmt.Fprintf(&buf, `{"type":"Feature","properties":{"id":"%d","name":"point %d","kind":"test"},"geometry":{"type":"Point","coordinates":[%.6f,%.6f]}}`,
+			i, i, -4.5+12.5*rnd.Float64(), 42.5+8.5*rnd.Float64())
+	}
+	buf.WriteString(`]}`)
+	d, err := importers.Run(ctx, st, importers.Job{
+		Info:   store.DatasetInfo{ID: "points", Title: "Points", Producer: "bench"},
+		Source: geojson.NewReader("points.geojson", &buf, 0),
+		Report: &importers.Report{Source: "points.geojson", Format: "GeoJSON"},
+	})
+	if err != nil {
+		b.Fatalf("import points: %v", err)
+	}
+	sn, err := st.Snapshot(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { sn.Close() })
+	return sn, d
+}
+
 // benchTiles are up to per distinct tiles a zoom from lo to hi, at the centres of the features' boxes, taken
 // at an even stride through the layer (the same tiles every run).
 func benchTiles(b testing.TB, sn store.Snapshot, d store.Dataset, lo, hi maptile.Zoom, per int) []maptile.Tile {
@@ -196,4 +244,52 @@ func durationStats(ds []time.Duration) (mean, p95 float64) {
 	}
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 	return ms(sum) / float64(len(s)), ms(s[(len(s)*95+99)/100-1])
+}
+
+// BenchmarkUncachedPointTiles is BenchmarkUncachedTiles for 100,000 random points over mainland France (the
+// file bench/points.py writes, imported through the GeoJSON importer) at z9–z10, the zooms read from the
+// R*Tree thinned by cell (z8 and below come from the clusters built at import): 40 tiles a zoom at points
+// of the layer, as bench/pgtiles.sh picks them.
+//
+//	go test -run '^$' -bench UncachedPointTiles -benchtime 3x -count 5 ./tiles/
+func BenchmarkUncachedPointTiles(b *testing.B) {
+	ctx := context.Background()
+	sn, d := randomPoints(b, 100000)
+	ts := benchTiles(b, sn, d, 9, 10, 40)
+	benchRender(b, ctx, sn, d, ts)
+}
+
+// mvtWriter writes the bytes orb's encoder writes for the same tiles: the national APB's polygons at z5–z12
+// (text, numbers, dates as text, empty values) and points from their clusters (point_count) and from their rows.
+func TestMVTWriterMatchesOrb(t *testing.T) {
+	ctx := context.Background()
+	apb, da := nationalAPB(t)
+	pts, dp := randomPoints(t, 20000)
+	direct, viaOrb := geosRenderer(), geosRenderer()
+	viaOrb.orbMVT = true
+	for _, c := range []struct {
+		sn     store.Snapshot
+		d      store.Dataset
+		lo, hi maptile.Zoom
+	}{{apb, da, 5, 12}, {pts, dp, 4, 12}} {
+		features := 0
+		for _, tl := range benchTiles(t, c.sn, c.d, c.lo, c.hi, 6) {
+			layers := []Layer{NewLayer(c.d)}
+			a, st, err := direct.Render(ctx, c.sn, layers, tl, MVT)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _, err := viaOrb.Render(ctx, c.sn, layers, tl, MVT)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(a, b) {
+				t.Errorf("%s tile %v: %d bytes written directly, %d by orb's encoder", c.d.ID, tl, len(a), len(b))
+			}
+			features += st.Features
+		}
+		if features == 0 {
+			t.Errorf("%s: no feature in the tiles", c.d.ID)
+		}
+	}
 }

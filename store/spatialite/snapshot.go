@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
 	"github.com/patrimap/patrimap/store"
@@ -71,12 +72,17 @@ func (sn *snapshot) features(ctx context.Context, p store.Plan, each func(*store
 		return fmt.Errorf("dataset %s: query: %w", p.Dataset.ID, err)
 	}
 	defer rows.Close()
-	return scanFeatures(p.Dataset.ID, rows, len(p.Fields), p.Dataset.GeometryType != "", true, each)
+	var decode func([]byte) (orb.Geometry, error)
+	if p.Dataset.GeometryType != "" {
+		decode = wkb.Unmarshal
+	}
+	return scanFeatures(p.Dataset.ID, rows, len(p.Fields), decode, true, each)
 }
 
-// scanFeatures reads rows of (fid, WKB geometry, n values) into one reused Feature and calls each. Rows without
+// scanFeatures reads rows of (fid, geometry, n values) into one reused Feature, the geometry read by decode
+// (nil: none), and calls each. Rows without
 // geometry are passed with a nil Geometry when keepNoGeom, skipped otherwise (a tile has no use for them).
-func scanFeatures(id string, rows *sql.Rows, n int, hasGeom, keepNoGeom bool, each func(*store.Feature) error) error {
+func scanFeatures(id string, rows *sql.Rows, n int, decode func([]byte) (orb.Geometry, error), keepNoGeom bool, each func(*store.Feature) error) error {
 	var (
 		f    store.Feature
 		blob sql.RawBytes // the driver's copy, decoded before the next row: no second copy per geometry
@@ -93,8 +99,8 @@ func scanFeatures(id string, rows *sql.Rows, n int, hasGeom, keepNoGeom bool, ea
 			return fmt.Errorf("dataset %s: read row: %w", id, err)
 		}
 		f.Geometry = nil
-		if hasGeom && blob != nil {
-			g, err := wkb.Unmarshal(blob)
+		if decode != nil && blob != nil {
+			g, err := decode(blob)
 			if err != nil {
 				return fmt.Errorf("dataset %s: feature %d: geometry: %w", id, f.FID, err)
 			}
