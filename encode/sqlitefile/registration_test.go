@@ -143,11 +143,12 @@ func nilIfEmpty(s string) string {
 	return s
 }
 
-// The GeoPackage's schema, byte for byte where no reader says enough of it: the DDL of every table, index
-// and trigger (the R*Tree triggers of annex F.3 that keep the index current after an edit), the spatial
-// reference systems the specification requires with WGS84 as GDAL writes it, and the extensions declared. It
-// is compared with testdata/types.gpkg.schema.golden; `go test -run TestGeoPackageSchema -update` rewrites
-// that file, whose diff is then reviewed against the specification (http://www.geopackage.org/spec130/).
+// The GeoPackage's schema, text for text (runs of white space folded), where no reader says enough of it:
+// the DDL of every table, index and trigger (the R*Tree triggers of annex F.3 that keep the index current
+// after an edit), the spatial reference systems the specification requires with WGS84 as GDAL writes it, and
+// the extensions declared. It is compared with testdata/types.gpkg.schema.golden; `go test -run
+// TestGeoPackageSchema -update` rewrites that file, whose diff is then reviewed against the specification
+// (http://www.geopackage.org/spec130/).
 func TestGeoPackageSchema(t *testing.T) {
 	st := openStore(t)
 	d := importTypes(t, st)
