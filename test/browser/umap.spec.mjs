@@ -88,7 +88,8 @@ function watch(page, label) {
 // moved on: the click event then goes to their common ancestor, and uMap never sees it (about one import in
 // ten never started, without alert nor error, until this wait). Playwright's checks before a click do not
 // catch it. So a click waits until the element is in place and its slide is over: no animation left on it,
-// the condition uMap's own Panel.open waits for (getAnimations() also starts a slide not yet started).
+// the condition uMap's own Panel.open waits for (getAnimations() updates styles first: a slide about to
+// start counts).
 async function slidIn(page, selector) {
   await page.waitForFunction((sel) => {
     const el = document.querySelector(sel);
