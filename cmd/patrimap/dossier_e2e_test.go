@@ -460,4 +460,5 @@ func checkPDF(t *testing.T, db string, sql map[string]float64) {
 			t.Errorf("the HTML written without Chromium lacks %s", w)
 		}
 	}
+	checkSourcesTable(t, string(text), string(html))
 }

@@ -7,7 +7,7 @@
 // Writes go through an Import, which builds the new version of a dataset inside a single SQLite transaction:
 // the previous version stays visible to readers (WAL mode) until the commit swaps it, and a failed or killed
 // import leaves it untouched. Reads stream rows to a callback inside a read transaction; a layer is never held
-// in memory. ExportSpatiaLite and ExportGeoPackage write a dataset as a standalone file.
+// in memory. Downloads as standalone files are written from such a stream by encode/sqlitefile.
 //
 // All of patrimap's SQLite SQL is here. Geometries arrive valid and in WGS84 (the import pipeline repairs and
 // reprojects them); the package does not parse source files nor speak HTTP.
