@@ -137,7 +137,7 @@ func (sn *snapshot) singlePoints(ctx context.Context, d store.Dataset, fields []
 		return out, nil
 	}
 	var b strings.Builder
-	b.WriteString(`SELECT t.fid, AsBinary(t.geom)`)
+	b.WriteString(`SELECT t.fid, t.geom`) // SpatiaLite's own blob, read in Go as tile reads do (decodeBlob)
 	for _, f := range fields {
 		b.WriteString(", " + columnExpr("t.", f))
 	}
@@ -147,7 +147,8 @@ func (sn *snapshot) singlePoints(ctx context.Context, d store.Dataset, fields []
 		return nil, fmt.Errorf("dataset %s: cluster query: %w", d.ID, err)
 	}
 	defer rows.Close()
-	err = scanFeatures(d.ID, rows, len(fields), true, false, func(f *store.Feature) error {
+	decode := func(blob []byte) (orb.Geometry, error) { return sn.decodeBlob(ctx, blob) }
+	err = scanFeatures(d.ID, rows, len(fields), decode, false, func(f *store.Feature) error {
 		out[f.FID] = store.Feature{FID: f.FID, Geometry: f.Geometry, Values: append([]any(nil), f.Values...)}
 		return nil
 	})
