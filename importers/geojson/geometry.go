@@ -48,6 +48,11 @@ func parseGeometry(raw []byte) (orb.Geometry, error) {
 		}
 		return nil, errors.New("no coordinates")
 	}
+	if bytes.Equal(bytes.TrimSpace(coords), []byte("null")) {
+		// "coordinates": null reads as orb reads it, an empty geometry of its type (a Point with none is
+		// then refused below: patrimap does not invent a place).
+		coords = []byte("[]")
+	}
 	p := coordParser{b: coords}
 	var g orb.Geometry
 	switch typ {

@@ -20,6 +20,7 @@ var geometrySeeds = []string{
 	`{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]],[[0.2,0.2],[0.3,0.2],[0.3,0.3],[0.2,0.2]]]}`,
 	`{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]],[[[5,5],[6,5],[6,6],[5,5]]]]}`,
 	`{"type":"Polygon","coordinates":[]}`,
+	`{"tYpe":"Polygon","CoordinAtes":null}`, // found by the fuzzer: orb reads an empty polygon
 	`{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[1,2]}]}`,
 	`{"type":"Polygon","bbox":[0,0,1,1],"coordinates":[[[0,0],[1,0],[1,1],[0,0]]],"crs":null}`,
 }
@@ -29,7 +30,7 @@ func TestParseGeometryMatchesOrb(t *testing.T) {
 	for _, s := range geometrySeeds {
 		compareWithOrb(t, []byte(s))
 	}
-	for _, bad := range []string{`{"type":"Point","coordinates":[1]}`, `{"type":"Point"}`, `{"coordinates":[1,2]}`,
+	for _, bad := range []string{`{"type":"Point","coordinates":[1]}`, `{"type":"Point"}`, `{"type":"Point","coordinates":null}`, `{"coordinates":[1,2]}`,
 		`{"type":"Circle","coordinates":[1,2]}`, `{"type":"LineString","coordinates":[[1,2],[3,"x"]]}`, `[1,2]`} {
 		if _, err := parseGeometry([]byte(bad)); err == nil {
 			t.Errorf("%s: no error", bad)
