@@ -3,8 +3,6 @@ package tiles
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -13,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
+	"github.com/patrimap/patrimap/bench/randompoints"
 	"github.com/patrimap/patrimap/geo"
 	"github.com/patrimap/patrimap/importers"
 	"github.com/patrimap/patrimap/importers/geojson"
@@ -133,11 +132,6 @@ func TestNationalTilesValidAndComplete(t *testing.T) {
 func nationalAPB(b testing.TB) (store.Snapshot, store.Dataset) {
 	b.Helper()
 	ctx := context.Background()
-	st, err := spatialite.Open(ctx, filepath.Join(b.TempDir(), "apb.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
 	path := "../testdata/inpn/apb/apb.zip"
 	f, err := inpn.Inspect(ctx, path, 0)
 	if err != nil {
@@ -150,14 +144,26 @@ func nationalAPB(b testing.TB) (store.Snapshot, store.Dataset) {
 		b.Fatal(err)
 	}
 	defer closeFn()
-	d, err := importers.Run(ctx, st, importers.Job{
+	return importSnapshot(b, importers.Job{
 		Info:   store.DatasetInfo{ID: "apb", Title: layer.Title, Producer: layer.Producer, Theme: store.ThemeNatural},
 		Fields: append(append([]store.Field(nil), inpn.NormalisedFields...), f.Fields...),
 		Source: &inpn.Normaliser{Layer: layer, Part: layer.Parts()[0], Source: src},
 		Report: &importers.Report{Source: filepath.Base(path), Format: f.Format, SourceCRS: f.CRS},
 	})
+}
+
+// importSnapshot runs job into a new SpatiaLite store and opens a snapshot of it (both closed when tb ends).
+func importSnapshot(b testing.TB, job importers.Job) (store.Snapshot, store.Dataset) {
+	b.Helper()
+	ctx := context.Background()
+	st, err := spatialite.Open(ctx, filepath.Join(b.TempDir(), job.Info.ID+".db"))
 	if err != nil {
-		b.Fatalf("import %s: %v", path, err)
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	d, err := importers.Run(ctx, st, job)
+	if err != nil {
+		b.Fatalf("import %s: %v", job.Report.Source, err)
 	}
 	sn, err := st.Snapshot(ctx)
 	if err != nil {
@@ -172,37 +178,15 @@ func nationalAPB(b testing.TB) (store.Snapshot, store.Dataset) {
 // new SpatiaLite store, and opens a snapshot of it.
 func randomPoints(b testing.TB, n int) (store.Snapshot, store.Dataset) {
 	b.Helper()
-	ctx := context.Background()
-	st, err := spatialite.Open(ctx, filepath.Join(b.TempDir(), "points.db"))
-	if err != nil {
+	var buf bytes.Buffer
+	if err := randompoints.Write(&buf, n, 1); err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { st.Close() })
-	rnd := rand.New(rand.NewPCG(1, 1))
-	var buf bytes.Buffer
-	buf.WriteString(`{"type":"FeatureCollection","features":[`)
-	for i := range n {
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		fmt.Fprintf(&buf, `{"type":"Feature","properties":{"id":"%d","name":"point %d","kind":"test"},"geometry":{"type":"Point","coordinates":[%.6f,%.6f]}}`,
-			i, i, -4.5+12.5*rnd.Float64(), 42.5+8.5*rnd.Float64())
-	}
-	buf.WriteString(`]}`)
-	d, err := importers.Run(ctx, st, importers.Job{
+	return importSnapshot(b, importers.Job{
 		Info:   store.DatasetInfo{ID: "points", Title: "Points", Producer: "bench"},
 		Source: geojson.NewReader("points.geojson", &buf, 0),
 		Report: &importers.Report{Source: "points.geojson", Format: "GeoJSON"},
 	})
-	if err != nil {
-		b.Fatalf("import points: %v", err)
-	}
-	sn, err := st.Snapshot(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { sn.Close() })
-	return sn, d
 }
 
 // benchTiles are up to per distinct tiles a zoom from lo to hi, at the centres of the features' boxes, taken

@@ -1,14 +1,14 @@
 package geojson
 
 import (
-	"bufio"
 	"context"
+	"errors"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/patrimap/patrimap/bench/randompoints"
 	"github.com/patrimap/patrimap/importers"
 	"github.com/patrimap/patrimap/store"
 	"github.com/patrimap/patrimap/store/spatialite"
@@ -52,21 +52,7 @@ func writePoints(b *testing.B, path string, n int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	w := bufio.NewWriter(out)
-	rnd := rand.New(rand.NewPCG(1, 2))
-	fmt.Fprint(w, `{"type":"FeatureCollection","features":[`)
-	for i := range n {
-		if i > 0 {
-			w.WriteByte(',')
-		}
-		fmt.Fprintf(w, `{"type": "Feature", "properties": {"id": "%d", "name": "point %d", "kind": "test"}, "geometry": {"type": "Point", "coordinates": [%.6f, %.6f]}}`,
-			i, i, -4.5+12.5*rnd.Float64(), 42.5+8.5*rnd.Float64())
-	}
-	fmt.Fprint(w, "]}")
-	if err := w.Flush(); err != nil {
-		b.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
+	if err := errors.Join(randompoints.Write(out, n, 2), out.Close()); err != nil {
 		b.Fatal(err)
 	}
 }
