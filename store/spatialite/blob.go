@@ -79,6 +79,11 @@ func (r *blobReader) polygon() (orb.Polygon, error) {
 	if err != nil {
 		return nil, err
 	}
+	if n == 0 {
+		// A polygon without rings, which patrimap never writes: SpatiaLite's own reading (AsBinary) decides,
+		// as it drops such a member of a multipolygon (found by FuzzDecodeBlob).
+		return nil, errBlobNotPlain
+	}
 	p := make(orb.Polygon, n)
 	for i := range p {
 		ring, err := r.points()

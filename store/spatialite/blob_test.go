@@ -3,6 +3,7 @@ package spatialite
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -134,7 +135,9 @@ func FuzzDecodeBlob(f *testing.F) {
 			return // SpatiaLite refuses what decodeBlob read: a blob no store holds
 		}
 		want, err := wkb.Unmarshal(w)
-		if err == nil && !orb.Equal(g, want) {
+		// NaN coordinates (a blob may hold them: both readers keep them) are never equal as floats: printed,
+		// they are.
+		if err == nil && !orb.Equal(g, want) && fmt.Sprintf("%T%v", g, g) != fmt.Sprintf("%T%v", want, want) {
 			t.Errorf("read %.200v, SpatiaLite reads %.200v", g, want)
 		}
 	})
