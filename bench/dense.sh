@@ -19,7 +19,8 @@
 #
 #   bench/dense.sh                  (needs test/pg.sh's PostgreSQL + PostGIS, gdal-bin, python3, GNU time)
 #   COUNT=2000 RUNS=1 bench/dense.sh         a quick run on 2,000 of the records (same distribution)
-#   KEEP=/tmp/dense PROFILE=slowest bench/dense.sh   keep the generated files (and reuse them), profile z4-z7
+#   KEEP=/tmp/dense PROFILE=slowest bench/dense.sh   keep the generated files (reused next time), the store
+#                                   (b.db) and its tiles (znieff1.tiles), and profile the slowest band
 #
 # pg_tileserv is taken from $PG_TILESERV (default /work/tools/pg_tileserv); see bench/lib.sh.
 set -euo pipefail
@@ -62,6 +63,7 @@ grep -E '^  read ' "$work/patrimap.out" | sed 's/^ */  patrimap: /'
 echo
 pgserve_start znieff1
 read -ra layer < <(pgserve_layer znieff1 0-14 "$PER")
+if [ -n "${KEEP:-}" ]; then cp "$db" "$work/znieff1.tiles" "$keep/"; fi # the store and tiles, to profile other bands
 "$work/tilebench" compare "${layer[@]}" -a patrimap -b pg_tileserv -runs "$RUNS" \
   -limit-max 50ms -limit-size-low 204800 -low-zoom 8 -limit-size 512000 | sed 's/^worst ratio/pg_tileserv goal, worst ratio/' | tee "$work/compare.out"
 
@@ -74,9 +76,10 @@ if [ -n "$PROFILE" ]; then
   awk -v lo="${PROFILE%-*}" -v hi="${PROFILE#*-}" '$1 >= lo && $1 <= hi' "$work/znieff1.tiles" >"$work/profile.tiles"
   PATRIMAP_BENCH_DENSE_DB=$db PATRIMAP_BENCH_DENSE_TILES=$work/profile.tiles \
     go test -run '^$' -bench DenseTiles -benchtime 10s -cpuprofile "$keep/cpu.out" -o "$keep/bench.test" ./bench/ | grep -E 'ms/tile|DenseTiles'
-  # where the time goes: the samples under each stage, within the rendering's, as a share of it (GEOS and the
-  # quick validity check run inside the generalisation; the garbage collector's own goroutines are not counted)
-  go tool pprof -proto -focus 'tiles\.\(\*Renderer\)\.Render$' "$keep/bench.test" "$keep/cpu.out" >"$work/render.pb.gz" 2>/dev/null
+  # where the time goes: the samples under each stage, within the rendering's (Render and the generalisation's
+  # worker goroutines), as a share of it (GEOS and the quick validity check run inside the generalisation; the
+  # garbage collector's own goroutines are not counted)
+  go tool pprof -proto -focus 'tiles\.\(\*Renderer\)\.Render$|generaliseAll' "$keep/bench.test" "$keep/cpu.out" >"$work/render.pb.gz" 2>/dev/null
   share() { go tool pprof -unit ms -top -nodecount 100000 -focus "$2" "$keep/bench.test" "$work/render.pb.gz" 2>/dev/null |
     awk -v what="$1" '/Showing nodes accounting for/ {gsub(/[,ms]/, "", $5); print what, $5}'; }
   {
