@@ -14,7 +14,8 @@
 #           and slowest ms and the largest tile, for patrimap and pg_tileserv, their ratios, and PASS / NOT MET
 #           for issue 16's goals: every tile under 50 ms, none over 200 KB up to z8 nor 500 KB anywhere, at
 #           most pg_tileserv's mean and p95 in every band.
-# With PROFILE=LO-HI (a zoom band; PROFILE=slowest: the band of patrimap's largest p95), also the CPU profile of patrimap rendering that band's tiles in process
+# With PROFILE=LO-HI (a zoom band; PROFILE=slowest: the band of patrimap's largest p95), also the CPU profile
+# of patrimap rendering that band's tiles in process
 # (BenchmarkDenseTiles in bench/dense_test.go, the server's renderer on the same store): go tool pprof -top.
 #
 #   bench/dense.sh                  (needs test/pg.sh's PostgreSQL + PostGIS, gdal-bin, python3, GNU time)
