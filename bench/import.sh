@@ -16,12 +16,7 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 go build -o "$work/patrimap" ./cmd/patrimap
 python3 bench/points.py "$work/points.geojson" "$POINTS"
 echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)); $POINTS points, $(du -m "$work/points.geojson" | cut -f1) MB of GeoJSON"
-measure() { # name command...: prints "name seconds max-RSS-MB"
-  local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
-  read -r s kb <"$work/time"
-  echo "$name $s $((kb / 1024))"
-}
+. bench/lib.sh # measure, med
 for i in $(seq "$RUNS"); do
   rm -f "$work"/*.db "$work"/*.sqlite
   if [ $((i % 2)) = 1 ]; then
@@ -32,6 +27,5 @@ for i in $(seq "$RUNS"); do
     measure patrimap "$work/patrimap" import geojson "$work/points.geojson" --dataset points --title Points --producer bench --db "$work/p$i.db"
   fi
 done | tee "$work/runs"
-med() { awk -v n="$1" -v c="$2" '$1 == n {print $c}' "$work/runs" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-p=$(med patrimap 2); o=$(med ogr2ogr 2)
-printf "median: patrimap %.1f s (%s MB), ogr2ogr %.1f s (%s MB), ratio %.2f\n" "$p" "$(med patrimap 3)" "$o" "$(med ogr2ogr 3)" "$(echo "$p / $o" | bc -l)"
+p=$(med patrimap 2 "$work/runs"); o=$(med ogr2ogr 2 "$work/runs")
+printf "median: patrimap %.1f s (%s MB), ogr2ogr %.1f s (%s MB), ratio %.2f\n" "$p" "$(med patrimap 3 "$work/runs")" "$o" "$(med ogr2ogr 3 "$work/runs")" "$(echo "$p / $o" | bc -l)"

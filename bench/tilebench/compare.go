@@ -40,6 +40,11 @@ func runCompare(args []string) error {
 	nameA := fs.String("a", "patrimap", "name of server A")
 	nameB := fs.String("b", "reference", "name of server B")
 	runs := fs.Int("runs", 3, "timed passes over the tiles")
+	var g goals
+	fs.DurationVar(&g.max, "limit-max", 0, "goal for server A's slowest tile (0: none)")
+	fs.IntVar(&g.size, "limit-size", 0, "goal for server A's largest tile, in bytes (0: none)")
+	fs.IntVar(&g.sizeLow, "limit-size-low", 0, "goal for server A's largest tile up to -low-zoom, in bytes (0: none)")
+	fs.IntVar(&g.lowZoom, "low-zoom", 8, "the last zoom -limit-size-low holds for")
 	fs.Parse(args)
 	var pairs []layerPair
 	for _, l := range layers {
@@ -81,6 +86,7 @@ func runCompare(args []string) error {
 					if err != nil {
 						return err
 					}
+					s.z = t.z
 					res[side] = s
 				}
 				k := cell{li, bi}
@@ -95,11 +101,11 @@ func runCompare(args []string) error {
 	}
 	fmt.Printf("uncached tiles, median of %d runs (each run: every tile once from each server, in turns)\n", *runs)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "layer\tzooms\ttiles\t%s mean ms\tp95 ms\tmax KB\t%s mean ms\tp95 ms\tmax KB\tratio mean\tratio p95\t\n", *nameA, *nameB)
+	fmt.Fprintf(tw, "layer\tzooms\ttiles\t%s mean ms\tp95 ms\tmax ms\tmax KB\t%s mean ms\tp95 ms\tmax ms\tmax KB\tratio mean\tratio p95\t\n", *nameA, *nameB)
 	worstMean, worstP95 := 0.0, 0.0
 	for li, p := range pairs {
 		for bi, b := range defaultBands {
-			var meanA, p95A, meanB, p95B []time.Duration
+			var meanA, p95A, maxA, meanB, p95B, maxB []time.Duration
 			var n, sizeA, sizeB int
 			for _, got := range perRun {
 				v, ok := got[cell{li, bi}]
@@ -109,7 +115,9 @@ func runCompare(args []string) error {
 				sa, sb := summarise(v[0]), summarise(v[1])
 				meanA, p95A = append(meanA, sa.mean), append(p95A, sa.p95)
 				meanB, p95B = append(meanB, sb.mean), append(p95B, sb.p95)
+				maxA, maxB = append(maxA, sa.slowest), append(maxB, sb.slowest)
 				n, sizeA, sizeB = sa.n, max(sizeA, sa.maxSize), max(sizeB, sb.maxSize)
+				g.add(p.name, v[0])
 			}
 			if n == 0 {
 				continue
@@ -117,8 +125,9 @@ func runCompare(args []string) error {
 			ma, pa, mb, pb := median(meanA), median(p95A), median(meanB), median(p95B)
 			rm, rp := float64(ma)/float64(mb), float64(pa)/float64(pb)
 			worstMean, worstP95 = max(worstMean, rm), max(worstP95, rp)
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%.0f\t%s\t%s\t%.0f\t%.2f\t%.2f\t\n", p.name, b, n,
-				ms(ma), ms(pa), float64(sizeA)/1024, ms(mb), ms(pb), float64(sizeB)/1024, rm, rp)
+			g.slowest(p.name, b, median(maxA))
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%.0f\t%s\t%s\t%s\t%.0f\t%.2f\t%.2f\t\n", p.name, b, n,
+				ms(ma), ms(pa), ms(median(maxA)), float64(sizeA)/1024, ms(mb), ms(pb), ms(median(maxB)), float64(sizeB)/1024, rm, rp)
 		}
 	}
 	tw.Flush()
@@ -127,6 +136,7 @@ func runCompare(args []string) error {
 		verdict = "NOT met"
 	}
 	fmt.Printf("worst ratio %s/%s: mean %.2f, p95 %.2f (goal: at most 1 in every band: %s)\n", *nameA, *nameB, worstMean, worstP95, verdict)
+	g.report(*nameA)
 	return nil
 }
 

@@ -24,6 +24,7 @@ type sample struct {
 	d      time.Duration
 	size   int // tile bytes, after gunzip
 	status int
+	z      int // the tile's zoom, when it is a tile
 }
 
 // fetch GETs u and reads the whole answer.
@@ -92,9 +93,9 @@ func readTiles(path string) ([]tile, error) {
 
 // stats summarises samples.
 type stats struct {
-	n         int
-	mean, p95 time.Duration
-	maxSize   int
+	n                  int
+	mean, p95, slowest time.Duration
+	maxSize            int
 }
 
 func summarise(ss []sample) stats {
@@ -108,6 +109,7 @@ func summarise(ss []sample) stats {
 		ds[i] = s.d
 		sum += s.d
 		st.maxSize = max(st.maxSize, s.size)
+		st.slowest = max(st.slowest, s.d)
 	}
 	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
 	st.mean = sum / time.Duration(len(ds))
