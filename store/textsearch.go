@@ -22,8 +22,8 @@ import (
 // TextSearcher is a Snapshot that answers text searches through an index.
 type TextSearcher interface {
 	// SearchFeatures is Features restricted to the features whose text fields (TextFields) hold every word of
-	// text as ParseTextQuery reads it: its Words as words, its Prefix as a word or the start of one. It returns an error wrapping ErrNoTextIndex when
-	// it holds no index of d (a dataset imported before the index existed).
+	// text as ParseTextQuery reads it: its Words as words, its Prefix as a word or the start of one. It returns
+	// an error wrapping ErrNoTextIndex when it holds no index of d (a dataset imported before the index existed).
 	SearchFeatures(ctx context.Context, d Dataset, text string, q Query, each func(*Feature) error) error
 	// SearchCount is Count restricted the same way.
 	SearchCount(ctx context.Context, d Dataset, text string, q Query) (int64, error)

@@ -175,7 +175,8 @@ func (sn *snapshot) textPage(ctx context.Context, d store.Dataset, tq store.Text
 	if err != nil {
 		return nil, err
 	}
-	if terms == nil || p.Offset+p.Limit > maxIndexPage { // too many words, no list of them (a dataset imported before it existed), or a page far down
+	// Too many words, no list of them (a dataset imported before it existed), or a page far down: FTS4's merge.
+	if terms == nil || p.Offset+p.Limit > maxIndexPage {
 		return sn.textPageOf(ctx, d, matchExpression(tq, ""), p)
 	}
 	// The page is among the first Offset+Limit fids of each word's matches.
