@@ -37,7 +37,7 @@ func (s *Server) openAPI(c echo.Context) error {
 		param("properties", "query", "the properties to return, comma-separated", map[string]any{"type": "array", "items": str}, false),
 		param("sortby", "query", "properties to sort by, comma-separated, - for descending", map[string]any{"type": "array", "items": str}, false),
 		param("filter", "query", "a CQL2 text filter on the queryables", str, false),
-		param("q", "query", "words the name or description holds, each as a word or its start, case and accents ignored (q=eglise finds Église)", str, false),
+		param("q", "query", "words the name or description holds, case and accents ignored (q=eglise finds Église): each as a word, the last one as a word or its start (q=eglise sai finds Église Saint-Martin), elided articles left out (l' of l'Assomption)", str, false),
 		param("filter-lang", "query", "cql2-text", map[string]any{"type": "string", "enum": []string{"cql2-text"}}, false),
 		param("filter-crs", "query", "the CRS of filter geometries (CRS84 only)", map[string]any{"type": "string", "enum": []string{crs84URI}}, false),
 		jsonParam,

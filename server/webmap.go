@@ -132,7 +132,8 @@ func (s *Server) search(c echo.Context) error {
 				sel = append(sel, f.Name)
 			}
 		}
-		// Through the store's full-text index: every word, as a word or its start, in the name or description.
+		// Through the store's full-text index: every word, the last as a word or its start, in the name or
+		// description (store.ParseTextQuery).
 		err := store.SearchFeatures(ctx, sn, d, raw, store.Query{Select: sel, Limit: keep - len(hits) + 1}, func(f *store.Feature) error {
 			name, _ := f.Values[nameAt].(string)
 			if len(hits) >= keep {

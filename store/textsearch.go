@@ -12,15 +12,18 @@ import (
 )
 
 // Full-text search: the features whose name or description holds words a person typed, whatever the case and
-// the accents ("eglise" finds "Église", "st-pierre" finds "Saint-Pierre" only if written so). A store with a
+// the accents ("eglise" finds "Église", "st-pierre" finds "Saint-Pierre" only if written so). As in a search
+// box that answers while one types (ParseTextQuery): every word but the last is a whole word, the last one a
+// word or its start ("eglise saint mar" finds "Église Saint-Martin", "egl" finds "Église", "eglise" does not
+// find "Églises"), and elided articles ("l'" of "l'Assomption", "d'", "qu'") are left out. A store with a
 // full-text index offers TextSearcher on its Snapshot; SearchFeatures and SearchCount use it, and read every
 // feature otherwise (same answers, slower).
 
 // TextSearcher is a Snapshot that answers text searches through an index.
 type TextSearcher interface {
 	// SearchFeatures is Features restricted to the features whose text fields (TextFields) hold every word of
-	// text (TextWords), each as a word or the start of one. It returns an error wrapping ErrNoTextIndex when
-	// it holds no index of d (a dataset imported before the index existed).
+	// text as ParseTextQuery reads it: its Words as words, its Prefix as a word or the start of one. It returns
+	// an error wrapping ErrNoTextIndex when it holds no index of d (a dataset imported before the index existed).
 	SearchFeatures(ctx context.Context, d Dataset, text string, q Query, each func(*Feature) error) error
 	// SearchCount is Count restricted the same way.
 	SearchCount(ctx context.Context, d Dataset, text string, q Query) (int64, error)
@@ -43,7 +46,7 @@ func TextFields(d Dataset) []string {
 // TextWords splits text into the words a search looks for: runs of letters and digits, lower-cased, without
 // their accents, as SQLite's unicode61 tokenizer with remove_diacritics reads them.
 func TextWords(text string) []string {
-	return strings.FieldsFunc(foldText(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	return strings.FieldsFunc(foldText(text), func(r rune) bool { return !isWordRune(r) })
 }
 
 // foldText lower-cases s and strips its combining marks ("Église" → "eglise").
@@ -57,9 +60,67 @@ func foldText(s string) string {
 	}, d)
 }
 
+// TextQuery is what a search looks for: Words, each a whole word, and Prefix, a word or the start of one (the
+// word being typed). All folded as TextWords folds them.
+type TextQuery struct {
+	Words  []string
+	Prefix string
+}
+
+// ParseTextQuery reads what a person typed in a search box: its words (TextWords) but the elided articles, each
+// a whole word but the last, which may be the start of one. Users of search boxes expect the word being typed
+// to match as they type it ("sai" for "Saint"), the words before it as typed; reading every word as a start
+// also made a short word ("la", "de") match every word beginning so, a slow and loose search. An elided article
+// is a word of one or two letters right before an apostrophe and a letter ("l'Assomption", "d'Arc",
+// "qu'on"): "l" would otherwise have to be a word of the name, and as the word typed last it would match every
+// word starting with "l". It is kept when nothing else is left ("l'" alone). ok is false when text holds no
+// word.
+func ParseTextQuery(text string) (tq TextQuery, ok bool) {
+	var words, elided []string
+	rs := []rune(foldText(text))
+	for i := 0; i < len(rs); {
+		if !isWordRune(rs[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(rs) && isWordRune(rs[j]) {
+			j++
+		}
+		w := string(rs[i:j])
+		if j-i <= 2 && j+1 < len(rs) && isApostrophe(rs[j]) && unicode.IsLetter(rs[j+1]) && allLetters(rs[i:j]) {
+			elided = append(elided, w)
+		} else {
+			words = append(words, w)
+		}
+		i = j
+	}
+	if len(words) == 0 {
+		words = elided
+	}
+	if len(words) == 0 {
+		return TextQuery{}, false
+	}
+	return TextQuery{Words: words[:len(words)-1], Prefix: words[len(words)-1]}, true
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// isApostrophe: the typewriter one and the typographic ones French texts use.
+func isApostrophe(r rune) bool { return r == '\'' || r == '\u2019' || r == '\u02bc' }
+
+func allLetters(rs []rune) bool {
+	for _, r := range rs {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
+}
+
 // checkText checks that text holds a word and that d has somewhere to look for it. Errors wrap ErrBadQuery.
 func checkText(d Dataset, text string) error {
-	if len(TextWords(text)) == 0 {
+	if _, ok := ParseTextQuery(text); !ok {
 		return fmt.Errorf("%w: q=%q holds no word to search for", ErrBadQuery, text)
 	}
 	if len(TextFields(d)) == 0 {
@@ -85,7 +146,7 @@ func SearchFeatures(ctx context.Context, sn Snapshot, d Dataset, text string, q 
 	if err != nil {
 		return err
 	}
-	words := TextWords(text)
+	tq, _ := ParseTextQuery(text)
 	skip, left := q.Offset, q.Limit
 	scan := q
 	scan.Select, scan.Offset, scan.Limit = sel, 0, 0
@@ -95,7 +156,7 @@ func SearchFeatures(ctx context.Context, sn Snapshot, d Dataset, text string, q 
 		for i, at := range textAt {
 			text[i] = f.Values[at]
 		}
-		if !matchesText(text, words) {
+		if !matchesText(text, tq) {
 			return nil
 		}
 		if skip > 0 {
@@ -133,12 +194,12 @@ func SearchCount(ctx context.Context, sn Snapshot, d Dataset, text string, q Que
 			return n, err
 		}
 	}
-	words := TextWords(text)
+	tq, _ := ParseTextQuery(text)
 	q = q.Unpaged()
 	q.Select = TextFields(d)
 	var n int64
 	err := sn.Features(ctx, d, q, func(f *Feature) error {
-		if matchesText(f.Values, words) {
+		if matchesText(f.Values, tq) {
 			n++
 		}
 		return nil
@@ -172,18 +233,18 @@ func withTextFields(d Dataset, sel []string) (read []string, pick, textAt []int,
 	return read, pick, textAt, nil
 }
 
-// matchesText says whether every word is a word of values, or the start of one.
-func matchesText(values []any, words []string) bool {
+// matchesText says whether values hold every word of tq and a word starting with its prefix.
+func matchesText(values []any, tq TextQuery) bool {
 	var have []string
 	for _, v := range values {
 		if s, ok := v.(string); ok {
 			have = append(have, TextWords(s)...)
 		}
 	}
-	for _, w := range words {
-		if !slices.ContainsFunc(have, func(h string) bool { return strings.HasPrefix(h, w) }) {
+	for _, w := range tq.Words {
+		if !slices.Contains(have, w) {
 			return false
 		}
 	}
-	return true
+	return slices.ContainsFunc(have, func(h string) bool { return strings.HasPrefix(h, tq.Prefix) })
 }

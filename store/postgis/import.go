@@ -277,6 +277,9 @@ func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 			return fail(st.what, err)
 		}
 	}
+	if err := im.writeTextIndex(ctx, work, res.Fields); err != nil {
+		return fail("full-text index", err)
+	}
 	im.finished = res
 	return res, nil
 }

@@ -197,11 +197,16 @@ func readBatch(mrr *pgconn.MultiResultReader, types *pgtype.Map, scan func(pgx.R
 
 // Features streams the features of d matching q to each, in fid order unless q sorts them.
 func (sn *snapshot) Features(ctx context.Context, d store.Dataset, q store.Query, each func(*store.Feature) error) error {
+	return sn.features(ctx, d, q, nil, each)
+}
+
+// features is Features, restricted to the features whose words match text when it is not nil.
+func (sn *snapshot) features(ctx context.Context, d store.Dataset, q store.Query, text *textMatch, each func(*store.Feature) error) error {
 	p, err := store.NewPlan(d, q)
 	if err != nil {
 		return err
 	}
-	if p.Offset > 0 && p.AfterFID == 0 && p.FID == 0 && len(p.Sort) == 0 && p.BBox == nil && p.Where == nil {
+	if text == nil && p.Offset > 0 && p.AfterFID == 0 && p.FID == 0 && len(p.Sort) == 0 && p.BBox == nil && p.Where == nil {
 		// Deep pages of a whole layer: when fids run 1..N without gaps, the n-th feature is fid n and the page
 		// starts by the primary key, not by stepping over Offset rows.
 		var maxFID *int64
@@ -222,7 +227,7 @@ func (sn *snapshot) Features(ctx context.Context, d store.Dataset, q store.Query
 			p.AfterFID, p.Offset = int64(p.Offset), 0
 		}
 	}
-	where, args, err := whereSQL(p, 1)
+	where, args, err := text.where(p)
 	if err != nil {
 		return err
 	}
@@ -263,25 +268,23 @@ func (sn *snapshot) Features(ctx context.Context, d store.Dataset, q store.Query
 
 // Count returns how many features of d match q, ignoring its paging (AfterFID, Offset and Limit).
 func (sn *snapshot) Count(ctx context.Context, d store.Dataset, q store.Query) (int64, error) {
+	return sn.count(ctx, d, q, nil)
+}
+
+// count is Count, restricted to the features whose words match text when it is not nil.
+func (sn *snapshot) count(ctx context.Context, d store.Dataset, q store.Query, text *textMatch) (int64, error) {
 	p, err := store.NewPlan(d, q.Unpaged())
 	if err != nil {
 		return 0, err
 	}
-	where, args, err := whereSQL(p, 1)
+	where, args, err := text.where(p)
 	if err != nil {
 		return 0, err
 	}
 	var n int64
 	err = sn.read(ctx, d, func(t string) (string, []any) {
 		return `SELECT count(*) FROM ` + t + where, args
-	}, func(rows pgx.Rows) error {
-		for rows.Next() {
-			if err := rows.Scan(&n); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}, scanRow(&n))
 	if err != nil {
 		return 0, fmt.Errorf("count: %w", err)
 	}

@@ -157,6 +157,7 @@ func (s *Store) dropVersion(ctx context.Context, relid uint32) {
 		`DROP TABLE IF EXISTS ` + qualified(s.internal, "retired__"+strconv.FormatUint(uint64(relid), 10)),
 		`DROP TABLE IF EXISTS ` + qualified(s.internal, lowZoomTable(relid)),
 		`DROP TABLE IF EXISTS ` + qualified(s.internal, clusterTable(relid)),
+		`DROP TABLE IF EXISTS ` + qualified(s.internal, textTable(relid)),
 	} {
 		if _, err := tx.Exec(ctx, stmt); err != nil {
 			return

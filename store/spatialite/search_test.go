@@ -2,6 +2,8 @@ package spatialite
 
 import (
 	"context"
+	"encoding/csv"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -94,5 +96,73 @@ func TestIndexesAndTextSearch(t *testing.T) {
 	}
 	if got := search(d, "eglise"); got != nil {
 		t.Errorf("eglise after the re-import: %v", got)
+	}
+}
+
+// The word being typed is looked up as the index's words it starts, one by one, and their lists merged: the
+// same pages as FTS4's own prefix query, on the 329 Mérimée monuments of Isère
+// (testdata/culture/merimee-isere-camlebrun.csv), for prefixes of no word, one, several and more than
+// maxTerms words, by offset and after a fid.
+func TestTextPageByWordsOfPrefix(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	f, err := os.Open("../../testdata/culture/merimee-isere-camlebrun.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.Comma = ';'
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows [][5]string
+	for _, rec := range recs[1:] {
+		rows = append(rows, [5]string{rec[19], rec[6], "", rec[0], rec[3]})
+	}
+	d := importNamed(t, s, "mh", rows)
+	snap, err := s.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	sn := snap.(*snapshot)
+	counts := map[string]int{}
+	for _, text := range []string{"zzz", "eglise", "egl", "eglise s", "ch", "c", "maison du p", "chateau d'"} {
+		tq, _ := store.ParseTextQuery(text)
+		terms, err := sn.prefixTerms(ctx, d, tq.Prefix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts[text] = len(terms)
+		if terms == nil {
+			counts[text] = maxTerms + 1
+		}
+		all, err := sn.textPageOf(ctx, d, matchExpression(tq, ""), store.Plan{Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []store.Plan{{Limit: 1000}, {Limit: 3}, {Offset: 2, Limit: 5}, {Offset: len(all), Limit: 5}, {AfterFID: 40, Limit: 7}} {
+			got, err := sn.textPage(ctx, d, tq, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []int64
+			for _, fid := range all {
+				if fid > p.AfterFID {
+					want = append(want, fid)
+				}
+			}
+			want = want[min(p.Offset, len(want)):]
+			want = want[:min(p.Limit, len(want))]
+			if !slices.Equal(got, want) {
+				t.Errorf("%q %+v: fids %v, want %v (FTS4's prefix query)", text, p, got, want)
+			}
+		}
+	}
+	// The cases above cover each way: no word (zzz), one (eglise), several (ch), too many (c).
+	if counts["zzz"] != 0 || counts["eglise"] != 1 || counts["ch"] < 2 || counts["ch"] > maxTerms || counts["c"] <= maxTerms {
+		t.Errorf("words of the prefixes: %v", counts)
 	}
 }
