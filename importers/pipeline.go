@@ -214,7 +214,8 @@ type item struct {
 	srid int
 	rec  Record
 
-	geom, lowZoom orb.Geometry
+	geom          orb.Geometry
+	pyramid       []orb.Geometry
 	cleaning      geo.Cleaning
 	dropped       error // geo.Clean refused the geometry (stored without one)
 	emptied       bool  // nothing was left once degenerate parts were dropped
@@ -426,7 +427,7 @@ func (p *pipeline) process(it *item) {
 		it.outside = err != nil || !in
 	}
 	if g != nil && !it.outside {
-		it.lowZoom = geo.Simplified(g, store.LowZoomTolerance)
+		it.pyramid = p.topology.Pyramid(g, store.PyramidMaxZoom, store.PyramidGrid())
 	}
 	it.geom = g
 }
@@ -478,5 +479,5 @@ func (p *pipeline) apply(it *item) error {
 		p.outside++
 		return nil
 	}
-	return p.add(store.Row{FID: it.fid, Geometry: it.geom, LowZoom: it.lowZoom, Properties: it.rec.Properties})
+	return p.add(store.Row{FID: it.fid, Geometry: it.geom, Pyramid: it.pyramid, Properties: it.rec.Properties})
 }
