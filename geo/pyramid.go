@@ -121,34 +121,34 @@ func (t *Topology) polygonsOnGrid(mp orb.MultiPolygon, scale float64, grid TileG
 	return orb.MultiPolygon{largest.ToPolygon()}
 }
 
-// snapToGrid rounds mp to the integer grid with GEOS's snap-rounding, which keeps a valid polygon valid
-// (crossings become vertices, parts folded onto each other merge). Simplification may have made mp invalid
-// (a ring across its neighbour), which GEOS's snap-rounding refuses: mp is then made valid first, keeping all
-// its area. A polygon GEOS cannot take is returned rounded only: the tile's checks and repairs see to it.
+// snapToGrid rounds mp to the integer grid, valid. Most sites stay valid when their vertices are rounded:
+// GEOS checks that and they are kept so. The others go through GEOS's snap-rounding, which keeps a valid
+// polygon valid (crossings become vertices, parts folded onto each other merge); simplification may have made
+// mp invalid (a ring across its neighbour), which snap-rounding refuses: it is made valid first (GEOS's
+// "structure" method, which keeps the area of every ring). A polygon GEOS cannot take is returned rounded
+// only: the tile's checks and repairs see to it.
 func (t *Topology) snapToGrid(mp orb.MultiPolygon) orb.MultiPolygon {
-	out, err := t.setPrecision(mp)
-	if err != nil {
-		fixed, rep, _ := t.MakeValid(mp)
-		if rep != StillInvalid {
-			out, err = t.setPrecision(polygonal(fixed))
-		}
-	}
-	if err != nil {
-		return project.MultiPolygon(orb.Clone(mp).(orb.MultiPolygon), func(p orb.Point) orb.Point { return orb.Point{math.Round(p[0]), math.Round(p[1])} })
-	}
-	return out
-}
-
-// setPrecision is GEOS's snap-rounding of mp to the integer grid; an error when GEOS fails or the result is
-// not valid.
-func (t *Topology) setPrecision(mp orb.MultiPolygon) (orb.MultiPolygon, error) {
+	rounded := project.MultiPolygon(orb.Clone(mp).(orb.MultiPolygon), func(p orb.Point) orb.Point { return orb.Point{math.Round(p[0]), math.Round(p[1])} })
 	var out orb.MultiPolygon
 	err := t.contexts.do(func(c *geos.Context) error {
+		if r, err := toGEOS(c, rounded); err == nil {
+			valid := r.IsValid()
+			r.Destroy()
+			if valid {
+				out = rounded
+				return nil
+			}
+		}
 		gg, err := toGEOS(c, mp)
 		if err != nil {
 			return err
 		}
 		defer gg.Destroy()
+		if !gg.IsValid() {
+			v := gg.MakeValidWithParams(geos.MakeValidStructure, geos.MakeValidDiscardCollapsed)
+			defer v.Destroy()
+			gg = v
+		}
 		s := gg.SetPrecision(1, geos.PrecisionRuleValidOutput)
 		defer s.Destroy()
 		if !s.IsValid() {
@@ -158,7 +158,10 @@ func (t *Topology) setPrecision(mp orb.MultiPolygon) (orb.MultiPolygon, error) {
 		out = polygonal(g)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return rounded
+	}
+	return out
 }
 
 // linesOnGrid draws mls (Mercator in [0, 1]) on the grid of scale units: simplified and rounded, lines left
