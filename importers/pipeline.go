@@ -106,7 +106,7 @@ type Writer interface {
 
 // Run imports job into w. Every record's geometry goes through the same steps, on every core, before the
 // store sees it: cleaning (geo.Clean), reprojection to WGS84 (PROJ), repair of invalid polygons (GEOS), the
-// territory cut, and the simplified copy for low-zoom tiles; the store gets valid WGS84 rows, in source order,
+// territory cut, and the per-zoom pyramid for low-zoom tiles; the store gets valid WGS84 rows, in source order,
 // numbered by the record (a report's "fid 12" is the stored feature 12). On any error the previous version of
 // the dataset stays as it was.
 func Run(ctx context.Context, w Writer, job Job) (store.Dataset, error) {

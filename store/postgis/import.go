@@ -201,7 +201,7 @@ func encodeWKB(b *bytes.Buffer, g orb.Geometry) error {
 }
 
 // Finish builds the new version's table from the staged rows, beside the dataset's table: typed columns,
-// geometry cast to the layer's type, primary key, GiST index, statistics, and the low-zoom copy. Readers still
+// geometry cast to the layer's type, primary key, GiST index, statistics, and the pyramid. Readers still
 // see the previous version until Commit.
 func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 	if im.finished != nil {

@@ -193,7 +193,7 @@ func (im *importer) prepareInsert(ctx context.Context) error {
 const stagedColumns = 5
 
 // Finish builds the dataset's table from the staged rows inside the import's transaction: typed columns,
-// geometry registered (cast to the layer's multi type), the low-zoom copy, point clusters and spatial index
+// geometry registered (cast to the layer's multi type), the pyramid, point clusters and spatial index
 // (by the cells and the order staged with the rows), attribute and full-text indexes. Readers still see the
 // previous version until Commit.
 func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
