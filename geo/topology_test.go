@@ -104,23 +104,3 @@ func TestPreparedIntersects(t *testing.T) {
 		}
 	}
 }
-
-func TestSimplified(t *testing.T) {
-	var ring orb.Ring
-	for i := 0; i <= 100; i++ {
-		a := 2 * math.Pi * float64(i) / 100
-		ring = append(ring, orb.Point{math.Cos(a), math.Sin(a)})
-	}
-	ring[100] = ring[0]
-	p := orb.Polygon{ring}
-	s := Simplified(p, 0.01)
-	if s == nil || len(s.(orb.Polygon)[0]) >= 101 || len(p[0]) != 101 {
-		t.Errorf("simplified %v; the original has %d points", s, len(p[0]))
-	}
-	if Simplified(p, 10) != nil {
-		t.Error("a polygon that would collapse must keep its full form (nil)")
-	}
-	if Simplified(orb.Point{1, 2}, 1) != nil || Simplified(orb.LineString{{0, 0}, {1, 1}}, 0.01) != nil {
-		t.Error("points and lines without a vertex to drop serve as they are")
-	}
-}

@@ -106,7 +106,7 @@ type Writer interface {
 
 // Run imports job into w. Every record's geometry goes through the same steps, on every core, before the
 // store sees it: cleaning (geo.Clean), reprojection to WGS84 (PROJ), repair of invalid polygons (GEOS), the
-// territory cut, and the simplified copy for low-zoom tiles; the store gets valid WGS84 rows, in source order,
+// territory cut, and the per-zoom pyramid for low-zoom tiles; the store gets valid WGS84 rows, in source order,
 // numbered by the record (a report's "fid 12" is the stored feature 12). On any error the previous version of
 // the dataset stays as it was.
 func Run(ctx context.Context, w Writer, job Job) (store.Dataset, error) {
@@ -214,7 +214,8 @@ type item struct {
 	srid int
 	rec  Record
 
-	geom, lowZoom orb.Geometry
+	geom          orb.Geometry
+	pyramid       []orb.Geometry
 	cleaning      geo.Cleaning
 	dropped       error // geo.Clean refused the geometry (stored without one)
 	emptied       bool  // nothing was left once degenerate parts were dropped
@@ -426,7 +427,7 @@ func (p *pipeline) process(it *item) {
 		it.outside = err != nil || !in
 	}
 	if g != nil && !it.outside {
-		it.lowZoom = geo.Simplified(g, store.LowZoomTolerance)
+		it.pyramid = p.topology.Pyramid(g, store.PyramidMaxZoom, store.PyramidGrid())
 	}
 	it.geom = g
 }
@@ -478,5 +479,5 @@ func (p *pipeline) apply(it *item) error {
 		p.outside++
 		return nil
 	}
-	return p.add(store.Row{FID: it.fid, Geometry: it.geom, LowZoom: it.lowZoom, Properties: it.rec.Properties})
+	return p.add(store.Row{FID: it.fid, Geometry: it.geom, Pyramid: it.pyramid, Properties: it.rec.Properties})
 }

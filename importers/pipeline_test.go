@@ -246,8 +246,8 @@ func TestReprojectsToWGS84(t *testing.T) {
 	}
 }
 
-// Records are processed on every core and stored in source order, with their simplified copy.
-func TestSourceOrderAndLowZoom(t *testing.T) {
+// Records are processed on every core and stored in source order, with their pyramid.
+func TestSourceOrderAndPyramid(t *testing.T) {
 	st := newStore(t)
 	var recs []Record
 	for i := 0; i < 500; i++ {
@@ -278,11 +278,16 @@ func TestSourceOrderAndLowZoom(t *testing.T) {
 	if err != nil || n != 500 {
 		t.Fatalf("%d features, %v", n, err)
 	}
-	full, low := 0, 0
+	full, z10, z0 := 0, 0, 0
 	sn.TileFeatures(ctx, d, *d.BBox, nil, func(f *store.Feature) error { full += len(f.Geometry.(orb.MultiPolygon)[0][0]); return nil })
-	sn.LowZoomTileFeatures(ctx, d, *d.BBox, nil, func(f *store.Feature) error { low += countPoints(f.Geometry); return nil })
-	if low == 0 || low*2 > full {
-		t.Errorf("low-zoom copy has %d vertices for %d", low, full)
+	sn.PyramidTileFeatures(ctx, d, 10, *d.BBox, nil, func(f *store.Feature) error { z10 += countPoints(f.Geometry); return nil })
+	sn.PyramidTileFeatures(ctx, d, 0, *d.BBox, nil, func(f *store.Feature) error { z0 += countPoints(f.Geometry); return nil })
+	if z10 == 0 || z10*2 > full {
+		t.Errorf("the pyramid's z10 has %d vertices for %d", z10, full)
+	}
+	// At z0 a circle 0.2° across is 2 units wide: the box the tile centres its square on.
+	if z0 != 500*5 {
+		t.Errorf("the pyramid's z0 has %d vertices, want 500 boxes", z0)
 	}
 }
 

@@ -108,13 +108,16 @@ func ValidateID(id string) error {
 // tool accepts it unquoted. Ids have no underscores, so two ids never share a table.
 func TableName(id string) string { return strings.ReplaceAll(id, "-", "_") }
 
-// LowZoomTolerance is the simplification of the copy of a dataset's lines and polygons that low-zoom tiles
-// draw (Row.LowZoom), in degrees: 0.0003° (about 25 m) is under one tile unit up to zoom 8
-// (360° / 2⁸ / 4096 = 0.00034°), so tiles up to z8 drawn from it look the same. A z5 tile of the national
-// biotope orders would otherwise read and simplify 250,000 vertices.
-const LowZoomTolerance = 0.0003
-
-// LowZoomMax is the highest zoom whose tiles read the simplified copy: up to z7 its error is under half a tile
-// unit. At z8 the copy's braided rivers (one APB site of 25 parts touching each other) fold onto each other on
-// the grid beyond what GEOS repairs, and the tile could only keep one part valid: z8 reads full geometries.
-const LowZoomMax = 7
+// The pyramid: for each zoom from 0 to PyramidMaxZoom, a copy of a line or polygon layer's geometries drawn on
+// that zoom's tile grid, made at import (Row.Pyramid) so that a tile need not simplify, snap and repair the
+// full geometries each time. The grid is the vector tiles' (the tiles package checks that these are its own
+// constants): PyramidExtent units a tile, simplified by Douglas-Peucker at PyramidTolerance units, sites
+// smaller than PyramidMinSize units in both directions drawn as squares by the tiles.
+const (
+	// PyramidMaxZoom is the deepest zoom with a copy: above it tiles draw the full geometries, which the
+	// grid then barely simplifies (and a national layer's tiles hold few sites each).
+	PyramidMaxZoom   = 10
+	PyramidExtent    = 4096
+	PyramidTolerance = 4.0
+	PyramidMinSize   = 16
+)

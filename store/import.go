@@ -21,7 +21,7 @@ type Property struct {
 }
 
 // Row is one feature as an import hands it to a store: its geometry in WGS84 longitude/latitude, already valid
-// and cut to the territory (the import pipeline did that), the simplified copy low-zoom tiles draw, and its
+// and cut to the territory (the import pipeline did that), the copies low-zoom tiles draw, and its
 // properties.
 type Row struct {
 	// FID is the feature's id: increasing within an import (the pipeline gives the record's number, so that a
@@ -29,9 +29,9 @@ type Row struct {
 	FID int64
 	// Geometry is nil for a row without one.
 	Geometry orb.Geometry
-	// LowZoom is Geometry simplified for tiles up to LowZoomMax (see LowZoomTolerance), stored as it is given;
-	// nil when Geometry itself serves.
-	LowZoom orb.Geometry
+	// Pyramid holds, for a line or polygon geometry, its copy drawn on the tile grid of each zoom from 0 to
+	// PyramidMaxZoom (index = zoom; see geo.Pyramid), stored as given; nil for none (points).
+	Pyramid []orb.Geometry
 	// Properties keep the source's order, which becomes the column order.
 	Properties []Property
 }

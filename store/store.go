@@ -47,9 +47,13 @@ type Snapshot interface {
 	// ErrBadQuery). Features without geometry are left out; a feature whose box meets bbox but whose shape does
 	// not may be given: the tile encoder clips it to nothing.
 	TileFeatures(ctx context.Context, d Dataset, bbox orb.Bound, cols []string, each func(*Feature) error) error
-	// LowZoomTileFeatures is TileFeatures with the simplified geometries the import gave (Row.LowZoom) where
-	// there are some, for tiles up to LowZoomMax.
-	LowZoomTileFeatures(ctx context.Context, d Dataset, bbox orb.Bound, cols []string, each func(*Feature) error) error
+	// PyramidTileFeatures is TileFeatures with the geometries of the pyramid made at import (Row.Pyramid) for
+	// zoom z (0 to PyramidMaxZoom), the full ones for rows without it, or an error wrapping ErrNoPyramid when
+	// d has none (points, or imported before pyramids).
+	PyramidTileFeatures(ctx context.Context, d Dataset, z int, bbox orb.Bound, cols []string, each func(*Feature) error) error
+	// Pyramids streams, in fid order, the pyramid of each row of d that has one (what Row.Pyramid gave),
+	// or returns an error wrapping ErrNoPyramid when d has none.
+	Pyramids(ctx context.Context, d Dataset, each func(fid int64, zooms []orb.Geometry) error) error
 	// ThinTileFeatures is TileFeatures for a dense point layer at low zoom: one feature, the lowest fid, per
 	// cell of a grid of cellX × cellY degrees laid from bbox's lower-left corner, placed by the lower-left
 	// corner of its bounding box (cells left of or below the corner fold into the first), so that a tile of a

@@ -143,10 +143,10 @@ type pointThinner interface {
 	ThinTileFeatures(ctx context.Context, d store.Dataset, bbox orb.Bound, cellX, cellY float64, cols []string, each func(*store.Feature) error) error
 }
 
-// lowZoomSource is a FeatureSource that keeps simplified geometries for low zooms (the store, see
-// store.LowZoomTolerance).
-type lowZoomSource interface {
-	LowZoomTileFeatures(ctx context.Context, d store.Dataset, bbox orb.Bound, cols []string, each func(*store.Feature) error) error
+// pyramidSource is a FeatureSource that keeps lines and polygons drawn on each low zoom's grid (the store's
+// pyramid, see geo.Topology.Pyramid), up to store.PyramidMaxZoom.
+type pyramidSource interface {
+	PyramidTileFeatures(ctx context.Context, d store.Dataset, z int, bbox orb.Bound, cols []string, each func(*store.Feature) error) error
 }
 
 func isPointLayer(d store.Dataset) bool {
@@ -177,6 +177,8 @@ func (r *Renderer) Render(ctx context.Context, src FeatureSource, layers []Layer
 	feats := make([][]*store.Feature, len(layers))
 	// counts[i], for a layer read from the store's point clusters, holds each feature's number of points.
 	counts := make([][]int64, len(layers))
+	// drawn[i] says that layer i was read from the store's pyramid: already simplified on this zoom's grid.
+	drawn := make([]bool, len(layers))
 	bbox := tileBound(t, Buffer)
 	for i, l := range layers {
 		cols := make([]string, len(l.Fields))
@@ -217,8 +219,14 @@ func (r *Renderer) Render(ctx context.Context, src FeatureSource, layers []Layer
 			// the rows are read as they are and thinned here, on the encoder's grid, as they come, so that only
 			// one point per cell is ever held (memory stays bounded by the cells of a tile).
 			err = src.TileFeatures(ctx, l.Dataset, bbox, cols, thinPoints(newProjection(t), cell, collect))
-		} else if lz, ok := src.(lowZoomSource); ok && t.Z <= store.LowZoomMax && !isPointLayer(l.Dataset) {
-			err = lz.LowZoomTileFeatures(ctx, l.Dataset, bbox, cols, collect)
+		} else if ps, ok := src.(pyramidSource); ok && t.Z <= store.PyramidMaxZoom && !isPointLayer(l.Dataset) {
+			err = ps.PyramidTileFeatures(ctx, l.Dataset, int(t.Z), bbox, cols, collect)
+			drawn[i] = err == nil
+			if errors.Is(err, store.ErrNoPyramid) {
+				// Imported before pyramids: the full geometries, generalised here.
+				feats[i] = nil
+				err = src.TileFeatures(ctx, l.Dataset, bbox, cols, collect)
+			}
 		} else {
 			err = src.TileFeatures(ctx, l.Dataset, bbox, cols, collect)
 		}
@@ -239,7 +247,7 @@ func (r *Renderer) Render(ctx context.Context, src FeatureSource, layers []Layer
 		}
 	}
 	for attempt := 0; ; attempt++ {
-		b, st, err := r.encode(ctx, layers, feats, counts, projected, proj, f, tol, uint32(t.Z))
+		b, st, err := r.encode(ctx, layers, feats, counts, drawn, projected, proj, f, tol, uint32(t.Z))
 		if err != nil || len(b) <= MaxTileBytes || attempt >= 8 {
 			return b, st, err
 		}
@@ -248,7 +256,7 @@ func (r *Renderer) Render(ctx context.Context, src FeatureSource, layers []Layer
 	}
 }
 
-func (r *Renderer) encode(ctx context.Context, layers []Layer, feats [][]*store.Feature, counts [][]int64, projected [][]orb.Geometry, proj projection, f Format, tol float64, z uint32) ([]byte, Stats, error) {
+func (r *Renderer) encode(ctx context.Context, layers []Layer, feats [][]*store.Feature, counts [][]int64, drawn []bool, projected [][]orb.Geometry, proj projection, f Format, tol float64, z uint32) ([]byte, Stats, error) {
 	st := Stats{Tolerance: tol}
 	g := &generaliser{tol: tol, bound: orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}}
 	if r.Repair != nil {
@@ -282,15 +290,22 @@ func (r *Renderer) encode(ctx context.Context, layers []Layer, feats [][]*store.
 			return err != nil || ok // a failing check must not drop tiles
 		}
 	}
+	// A layer from the pyramid is already simplified at Tolerance and snapped (valid) on this zoom's grid:
+	// clipped and checked, not simplified again, unless the tile is over the size cap.
+	onGrid := &generaliser{bound: g.bound, repair: g.repair, valid: g.valid}
 	outs := make([][]orb.Geometry, len(layers))
 	for i := range layers {
 		ltol := tol
 		if counts[i] != nil {
 			ltol = 0 // clusters are already one per cell: thinning them again would lose their counts
 		}
-		outs[i] = g.generaliseAll(projected[i], z, ltol)
+		lg := g
+		if drawn[i] && tol <= Tolerance {
+			lg = onGrid
+		}
+		outs[i] = lg.generaliseAll(projected[i], z, ltol)
 	}
-	st.Squares, st.Retried, st.Repaired = g.squares, g.retried, g.repaired
+	st.Squares, st.Retried, st.Repaired = g.squares+onGrid.squares, g.retried+onGrid.retried, g.repaired+onGrid.repaired
 	for i := range layers {
 		for _, out := range outs[i] {
 			if out != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/patrimap/patrimap/store"
 	"github.com/patrimap/patrimap/store/stores"
 	"github.com/patrimap/patrimap/store/teststores"
+	"github.com/paulmach/orb"
 )
 
 // `patrimap store copy` moves a whole store from SpatiaLite to PostGIS and back: every dataset with its
@@ -65,6 +66,42 @@ func TestStoreCopyBothWays(t *testing.T) {
 			t.Fatal(err)
 		}
 		return ds
+	}
+	// The pyramids go with the features: the same ones at each hop.
+	pyramids := func(dsn string) (fids int, zooms []orb.Geometry) {
+		t.Helper()
+		st, err := stores.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		sn, err := st.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sn.Close()
+		d, err := sn.Dataset(ctx, "apb-isere")
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = sn.Pyramids(ctx, d, func(_ int64, p []orb.Geometry) error {
+			fids++
+			zooms = append(zooms, p...)
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("%s: pyramids: %v", dsn, err)
+		}
+		return fids, zooms
+	}
+	n, wantZooms := pyramids(first)
+	if n != 84 {
+		t.Errorf("the source has %d pyramids, want the 84 sites'", n)
+	}
+	for _, dsn := range []string{pg, back} {
+		if m, got := pyramids(dsn); m != n || !reflect.DeepEqual(got, wantZooms) {
+			t.Errorf("%s: %d pyramids, not the source's %d", dsn, m, n)
+		}
 	}
 	want := catalogue(first)
 	for _, dsn := range []string{pg, back} {

@@ -47,9 +47,10 @@ type dataset struct {
 }
 
 type row struct {
-	fid           int64
-	geom, lowZoom orb.Geometry
-	values        []any // aligned with entry.Fields
+	fid     int64
+	geom    orb.Geometry
+	pyramid []orb.Geometry // Row.Pyramid
+	values  []any          // aligned with entry.Fields
 }
 
 // New returns an empty store.
@@ -175,9 +176,10 @@ type importer struct {
 }
 
 type stagedRow struct {
-	fid           int64
-	geom, lowZoom orb.Geometry
-	vals          []store.StagedValue
+	fid     int64
+	geom    orb.Geometry
+	pyramid []orb.Geometry
+	vals    []store.StagedValue
 }
 
 func (im *importer) Add(_ context.Context, r store.Row) error {
@@ -198,7 +200,17 @@ func (im *importer) Add(_ context.Context, r store.Row) error {
 	if err != nil {
 		return fmt.Errorf("import %s: fid %d: %w", im.id, r.FID, err)
 	}
-	im.staged = append(im.staged, stagedRow{fid: r.FID, geom: orb.Clone(r.Geometry), lowZoom: orb.Clone(r.LowZoom), vals: vals})
+	var pyramid []orb.Geometry
+	if r.Pyramid != nil && r.Geometry != nil {
+		// What the other stores check as they encode it.
+		if _, err := store.AppendPyramid(nil, r.Pyramid); err != nil {
+			return fmt.Errorf("import %s: fid %d: %w", im.id, r.FID, err)
+		}
+		for _, g := range r.Pyramid {
+			pyramid = append(pyramid, orb.Clone(g))
+		}
+	}
+	im.staged = append(im.staged, stagedRow{fid: r.FID, geom: orb.Clone(r.Geometry), pyramid: pyramid, vals: vals})
 	im.lastFID = r.FID
 	return nil
 }
@@ -224,7 +236,7 @@ func (im *importer) Finish(context.Context) (*store.Result, error) {
 	d := &dataset{rows: make([]row, len(im.staged))}
 	var bbox *orb.Bound
 	for i, sr := range im.staged {
-		r := row{fid: sr.fid, geom: geo.AsLayerType(sr.geom, res.GeometryType), lowZoom: sr.lowZoom, values: make([]any, len(res.Fields))}
+		r := row{fid: sr.fid, geom: geo.AsLayerType(sr.geom, res.GeometryType), pyramid: sr.pyramid, values: make([]any, len(res.Fields))}
 		for _, v := range sr.vals {
 			r.values[v.Column] = store.Coerce(v.Value, res.Fields[v.Column].Type)
 		}

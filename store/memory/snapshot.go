@@ -3,6 +3,7 @@ package memory
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 
 	"github.com/paulmach/orb"
@@ -169,13 +170,41 @@ func (sn *snapshot) TileFeatures(ctx context.Context, d store.Dataset, bbox orb.
 	return sn.tileFeatures(ctx, d, bbox, cols, func(r *row) orb.Geometry { return r.geom }, nil, each)
 }
 
-func (sn *snapshot) LowZoomTileFeatures(ctx context.Context, d store.Dataset, bbox orb.Bound, cols []string, each func(*store.Feature) error) error {
+// PyramidTileFeatures gives zoom z of the rows' pyramids, as the other stores do for every line or polygon
+// layer.
+func (sn *snapshot) PyramidTileFeatures(ctx context.Context, d store.Dataset, z int, bbox orb.Bound, cols []string, each func(*store.Feature) error) error {
+	if z < 0 || z > store.PyramidMaxZoom {
+		return fmt.Errorf("dataset %s: no pyramid zoom %d (0 to %d)", d.ID, z, store.PyramidMaxZoom)
+	}
+	if !store.PyramidLayer(d.GeometryType) {
+		return fmt.Errorf("dataset %s: %w", d.ID, store.ErrNoPyramid)
+	}
 	return sn.tileFeatures(ctx, d, bbox, cols, func(r *row) orb.Geometry {
-		if r.lowZoom != nil {
-			return r.lowZoom
+		if r.pyramid != nil {
+			return r.pyramid[z]
 		}
 		return r.geom
 	}, nil, each)
+}
+
+// Pyramids streams the rows' pyramids in fid order.
+func (sn *snapshot) Pyramids(_ context.Context, d store.Dataset, each func(fid int64, zooms []orb.Geometry) error) error {
+	if !store.PyramidLayer(d.GeometryType) {
+		return fmt.Errorf("dataset %s: %w", d.ID, store.ErrNoPyramid)
+	}
+	data, err := sn.rows(d)
+	if err != nil {
+		return err
+	}
+	for _, r := range data.rows {
+		if r.pyramid == nil {
+			continue
+		}
+		if err := each(r.fid, slices.Clone(r.pyramid)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ThinTileFeatures keeps the lowest fid of each cell, a cell being where the lower-left corner of a feature's

@@ -80,7 +80,8 @@ type importer struct {
 	copy     *copyStream
 	row      []byte
 	text     []*string
-	wkb, lz  bytes.Buffer
+	wkb      bytes.Buffer
+	lz       []byte // the row's stored pyramid
 
 	finished *store.Result
 }
@@ -176,11 +177,11 @@ func (im *importer) Add(ctx context.Context, r store.Row) error {
 		} else {
 			*im.bbox = im.bbox.Union(b)
 		}
-		if r.LowZoom != nil {
-			if err := encodeWKB(&im.lz, r.LowZoom); err != nil {
-				return fmt.Errorf("import %s: fid %d: low-zoom geometry: %w", im.id, r.FID, err)
+		if r.Pyramid != nil {
+			if im.lz, err = store.AppendPyramid(im.lz[:0], r.Pyramid); err != nil {
+				return fmt.Errorf("import %s: fid %d: %w", im.id, r.FID, err)
 			}
-			lz = im.lz.Bytes()
+			lz = im.lz
 		}
 	}
 	if n := im.schema.Columns(); len(im.text) != n {
@@ -200,7 +201,7 @@ func encodeWKB(b *bytes.Buffer, g orb.Geometry) error {
 }
 
 // Finish builds the new version's table from the staged rows, beside the dataset's table: typed columns,
-// geometry cast to the layer's type, primary key, GiST index, statistics, and the low-zoom copy. Readers still
+// geometry cast to the layer's type, primary key, GiST index, statistics, and the pyramid. Readers still
 // see the previous version until Commit.
 func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 	if im.finished != nil {
@@ -260,11 +261,11 @@ func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 	steps := []struct{ what, sql string }{{"primary key", `ALTER TABLE ` + work + ` ADD CONSTRAINT ` + quoteIdent(idx+"_pkey") + ` PRIMARY KEY (fid)`}}
 	if res.GeometryType != "" {
 		steps = append(steps, struct{ what, sql string }{"spatial index", `CREATE INDEX ` + quoteIdent(idx+"_geom") + ` ON ` + work + ` USING gist (geom)`})
-		if hasLowZoom(res.GeometryType) {
-			lz := qualified(im.s.internal, lowZoomTable(im.relid))
+		if store.PyramidLayer(res.GeometryType) {
+			pt := qualified(im.s.internal, pyramidTable(im.relid))
 			steps = append(steps,
-				struct{ what, sql string }{"simplified copy for low-zoom tiles", `CREATE TABLE ` + lz + ` (fid bigint PRIMARY KEY, wkb bytea NOT NULL)`},
-				struct{ what, sql string }{"simplified copy for low-zoom tiles", `INSERT INTO ` + lz + ` (fid, wkb) SELECT fid, lz FROM pg_temp.patrimap_staging WHERE lz IS NOT NULL`})
+				struct{ what, sql string }{"pyramid for low-zoom tiles", `CREATE TABLE ` + pt + ` (fid bigint PRIMARY KEY, zooms bytea NOT NULL)`},
+				struct{ what, sql string }{"pyramid for low-zoom tiles", `INSERT INTO ` + pt + ` (fid, zooms) SELECT fid, lz FROM pg_temp.patrimap_staging WHERE lz IS NOT NULL`})
 		}
 	}
 	steps = append(steps, im.clusterSteps(work, res.GeometryType)...)

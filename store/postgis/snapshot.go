@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 
 	"github.com/patrimap/patrimap/store"
@@ -323,6 +324,11 @@ func valueExpr(prefix string, f store.Field) string {
 // scanFeatures reads rows of (fid, WKB geometry, values of fields) into one reused Feature and calls each. Rows
 // without geometry are passed with a nil Geometry when keepNoGeom, skipped otherwise.
 func scanFeatures(id string, rows pgx.Rows, fields []store.Field, keepNoGeom bool, each func(*store.Feature) error) error {
+	return scanDecoded(id, rows, fields, keepNoGeom, wkb.Unmarshal, each)
+}
+
+// scanDecoded is scanFeatures with the geometry column read by decode.
+func scanDecoded(id string, rows pgx.Rows, fields []store.Field, keepNoGeom bool, decode func([]byte) (orb.Geometry, error), each func(*store.Feature) error) error {
 	var (
 		f    store.Feature
 		blob []byte
@@ -357,7 +363,7 @@ func scanFeatures(id string, rows pgx.Rows, fields []store.Field, keepNoGeom boo
 		}
 		f.Geometry = nil
 		if blob != nil {
-			g, err := wkb.Unmarshal(blob)
+			g, err := decode(blob)
 			if err != nil {
 				return fmt.Errorf("dataset %s: feature %d: geometry: %w", id, f.FID, err)
 			}

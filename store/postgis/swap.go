@@ -156,6 +156,7 @@ func (s *Store) dropVersion(ctx context.Context, relid uint32) {
 		`SELECT set_config('lock_timeout', '100', true)`,
 		`DROP TABLE IF EXISTS ` + qualified(s.internal, "retired__"+strconv.FormatUint(uint64(relid), 10)),
 		`DROP TABLE IF EXISTS ` + qualified(s.internal, lowZoomTable(relid)),
+		`DROP TABLE IF EXISTS ` + qualified(s.internal, pyramidTable(relid)),
 		`DROP TABLE IF EXISTS ` + qualified(s.internal, clusterTable(relid)),
 		`DROP TABLE IF EXISTS ` + qualified(s.internal, textTable(relid)),
 	} {

@@ -2,10 +2,12 @@ package postgis
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
 
 	"github.com/patrimap/patrimap/store"
 )
@@ -14,21 +16,32 @@ import (
 // reading only the geometry and the named columns. Candidates come from the GiST index alone (&&), without an
 // exact test: the tile encoder clips every geometry to its tile anyway.
 func (sn *snapshot) TileFeatures(ctx context.Context, d store.Dataset, bbox orb.Bound, cols []string, each func(*store.Feature) error) error {
-	return sn.tileFeatures(ctx, d, bbox, 0, 0, false, cols, each)
+	return sn.tileFeatures(ctx, d, bbox, 0, 0, -1, cols, each)
 }
 
-// LowZoomTileFeatures is TileFeatures with the geometries of the simplified copy made at import.
-func (sn *snapshot) LowZoomTileFeatures(ctx context.Context, d store.Dataset, bbox orb.Bound, cols []string, each func(*store.Feature) error) error {
-	return sn.tileFeatures(ctx, d, bbox, 0, 0, hasLowZoom(d.GeometryType), cols, each)
+// PyramidTileFeatures is TileFeatures with the geometries of the pyramid made at import for zoom z; datasets
+// imported before pyramids give store.ErrNoPyramid.
+func (sn *snapshot) PyramidTileFeatures(ctx context.Context, d store.Dataset, z int, bbox orb.Bound, cols []string, each func(*store.Feature) error) error {
+	if z < 0 || z > store.PyramidMaxZoom {
+		return fmt.Errorf("dataset %s: no pyramid zoom %d (0 to %d)", d.ID, z, store.PyramidMaxZoom)
+	}
+	if ok, err := sn.hasPyramid(ctx, d); err != nil || !ok {
+		if err == nil {
+			err = store.ErrNoPyramid
+		}
+		return fmt.Errorf("dataset %s: %w", d.ID, err)
+	}
+	return sn.tileFeatures(ctx, d, bbox, 0, 0, z, cols, each)
 }
 
 // ThinTileFeatures is TileFeatures for a dense point layer at low zoom: one feature (the lowest fid) per grid
 // cell, chosen from the index before any row is read.
 func (sn *snapshot) ThinTileFeatures(ctx context.Context, d store.Dataset, bbox orb.Bound, cellX, cellY float64, cols []string, each func(*store.Feature) error) error {
-	return sn.tileFeatures(ctx, d, bbox, cellX, cellY, false, cols, each)
+	return sn.tileFeatures(ctx, d, bbox, cellX, cellY, -1, cols, each)
 }
 
-func (sn *snapshot) tileFeatures(ctx context.Context, d store.Dataset, bbox orb.Bound, cellX, cellY float64, lowZoom bool, cols []string, each func(*store.Feature) error) error {
+// tileFeatures reads the rows' geometries, or their pyramid's zoom pz when pz >= 0.
+func (sn *snapshot) tileFeatures(ctx context.Context, d store.Dataset, bbox orb.Bound, cellX, cellY float64, pz int, cols []string, each func(*store.Feature) error) error {
 	// The columns in the caller's order, so that Values line up with cols.
 	fields, err := store.TileFields(d, cols)
 	if err != nil || d.GeometryType == "" {
@@ -54,28 +67,29 @@ func (sn *snapshot) tileFeatures(ctx context.Context, d store.Dataset, bbox orb.
 				SELECT min(fid) FROM ` + table + ` WHERE geom && ` + env + `
 				GROUP BY trunc((ST_XMin(geom) - $1::float8) / $5::float8), trunc((ST_YMin(geom) - $2::float8) / $6::float8))
 				ORDER BY t.fid`, args
-		case lowZoom:
-			return `SELECT t.fid, coalesce(l.wkb, ST_AsBinary(t.geom))` + colSQL + ` FROM ` + table + ` AS t
-				LEFT JOIN ` + qualified(sn.s.internal, lowZoomTable(relid)) + ` AS l ON l.fid = t.fid
+		case pz >= 0:
+			// The row's pyramid, or its geometry when it has none (a point of a GEOMETRY layer): store.IsPyramid
+			// tells them apart.
+			return `SELECT t.fid, coalesce(l.zooms, ST_AsBinary(t.geom))` + colSQL + ` FROM ` + table + ` AS t
+				LEFT JOIN ` + qualified(sn.s.internal, pyramidTable(relid)) + ` AS l ON l.fid = t.fid
 				WHERE t.geom && ` + env + ` ORDER BY t.fid`, args
 		}
 		return `SELECT t.fid, ST_AsBinary(t.geom)` + colSQL + ` FROM ` + table + ` AS t
 			WHERE t.geom && ` + env + ` ORDER BY t.fid`, args
 	}, func(rows pgx.Rows) error {
-		return scanFeatures(d.ID, rows, fields, false, each)
+		return scanDecoded(d.ID, rows, fields, false, func(b []byte) (orb.Geometry, error) {
+			if pz >= 0 && store.IsPyramid(b) {
+				return store.PyramidZoom(b, pz)
+			}
+			return wkb.Unmarshal(b)
+		}, each)
 	})
 }
 
-// hasLowZoom says whether a layer of this type keeps a simplified copy for low-zoom tiles: lines and
-// polygons (points are not simplified).
-func hasLowZoom(layerType string) bool {
-	switch layerType {
-	case "MULTIPOLYGON", "POLYGON", "MULTILINESTRING", "LINESTRING", "GEOMETRY":
-		return true
-	}
-	return false
-}
+// pyramidTable is the table of the pyramid of the dataset version whose table has oid relid. It is named
+// after that oid, which no import changes, so that a snapshot reads the pyramid of its version.
+func pyramidTable(relid uint32) string { return "pyramid__" + strconv.FormatUint(uint64(relid), 10) }
 
-// lowZoomTable is the table of the simplified copy of the dataset version whose table has oid relid. It is
-// named after that oid, which no import changes, so that a snapshot reads the copy of its version.
+// lowZoomTable is the table of the single simplified copy that imports made before pyramids (dropped with
+// its version).
 func lowZoomTable(relid uint32) string { return "lowzoom__" + strconv.FormatUint(uint64(relid), 10) }

@@ -60,21 +60,20 @@ func importRows(t *testing.T, s *Store, id string, rows []store.Row) store.Datas
 	return d
 }
 
-// A store of a polygon layer (with its low-zoom copy), a point layer and a layer without geometry, and a memo:
+// A store of a polygon layer (with its pyramid), a point layer and a layer without geometry, and a memo:
 // QGIS lists the three datasets and nothing else; SpatiaLite still answers as before.
 func TestQGISListsOnlyTheDatasets(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
-	simplified := func(i int, g orb.Geometry) orb.Geometry { return g.Bound().ToPolygon() }
-	importFixture(t, s, "rnn-isere", loadFixture(t, "rnn-isere.geojson"), simplified)
+	importFixture(t, s, "rnn-isere", loadFixture(t, "rnn-isere.geojson"), boxPyramid)
 	importRows(t, s, "points", []store.Row{{Geometry: orb.Point{5.7, 45.2}, Properties: []store.Property{{Key: "name", Value: "a"}}}})
 	importRows(t, s, "hours", []store.Row{{Properties: []store.Property{{Key: "opening", Value: "10:00"}}}})
 	if err := s.Remember(ctx, "territory", "dep:38", []byte(`{}`)); err != nil {
 		t.Fatal(err)
 	}
-	var lowZoomRows int
-	if err := s.db.QueryRow(`SELECT count(*) FROM ` + lowZoomTable("rnn_isere")).Scan(&lowZoomRows); err != nil || lowZoomRows == 0 {
-		t.Fatalf("the low-zoom copy: %d rows, %v", lowZoomRows, err)
+	var pyramidRows int
+	if err := s.db.QueryRow(`SELECT count(*) FROM ` + pyramidTable("rnn_isere")).Scan(&pyramidRows); err != nil || pyramidRows == 0 {
+		t.Fatalf("the pyramid: %d rows, %v", pyramidRows, err)
 	}
 	if got, want := tablesQGISLists(t, s.Path()), []string{"hours", "points", "rnn_isere"}; !slices.Equal(got, want) {
 		t.Errorf("QGIS would list %v, want the datasets %v", got, want)
@@ -108,14 +107,15 @@ func TestOlderFileHidesItsInternalTables(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	importFixture(t, s, "rnn", loadFixture(t, "rnn-isere.geojson"), func(i int, g orb.Geometry) orb.Geometry { return g.Bound().ToPolygon() })
+	importFixture(t, s, "rnn", loadFixture(t, "rnn-isere.geojson"), nil)
 	if err := s.Remember(context.Background(), "sheet", "rnn", []byte(`{"title":"x"}`)); err != nil {
 		t.Fatal(err)
 	}
 	for _, q := range []string{
 		`ALTER TABLE ` + catalogueTable + ` RENAME TO patrimap_datasets`,
 		`ALTER TABLE ` + memoTable + ` RENAME TO patrimap_memo`,
-		`ALTER TABLE ` + lowZoomTable("rnn") + ` RENAME TO patrimap_lowzoom_rnn`,
+		// the single low-zoom copy of the imports before pyramids, under its first name
+		`CREATE TABLE patrimap_lowzoom_rnn AS SELECT fid, AsBinary(geom) AS wkb FROM rnn`,
 		`CREATE VIRTUAL TABLE KNN USING VirtualKNN()`,
 		`CREATE TABLE data_licenses (id INTEGER PRIMARY KEY, name TEXT)`,
 	} {

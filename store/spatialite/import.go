@@ -53,7 +53,8 @@ type importer struct {
 	insert  *sql.Stmt
 	nInsert int // columns the insert statement was prepared for
 	args    []any
-	wkb, lz bytes.Buffer
+	wkb     bytes.Buffer
+	lz      []byte    // the row's stored pyramid
 	extent  orb.Bound // of the rows with a geometry, when boxed
 	boxed   bool
 
@@ -145,11 +146,12 @@ func (im *importer) add(ctx context.Context, r store.Row) error {
 		} else {
 			im.extent, im.boxed = b, true
 		}
-		if r.LowZoom != nil {
-			if err := encodeWKB(&im.lz, r.LowZoom); err != nil {
-				return fmt.Errorf("import %s: fid %d: low-zoom geometry: %w", im.id, r.FID, err)
+		if r.Pyramid != nil {
+			var err error
+			if im.lz, err = store.AppendPyramid(im.lz[:0], r.Pyramid); err != nil {
+				return fmt.Errorf("import %s: fid %d: %w", im.id, r.FID, err)
 			}
-			args[2] = im.lz.Bytes()
+			args[2] = im.lz
 		}
 	}
 	for _, v := range vals {
@@ -191,7 +193,7 @@ func (im *importer) prepareInsert(ctx context.Context) error {
 const stagedColumns = 5
 
 // Finish builds the dataset's table from the staged rows inside the import's transaction: typed columns,
-// geometry registered (cast to the layer's multi type), the low-zoom copy, point clusters and spatial index
+// geometry registered (cast to the layer's multi type), the pyramid, point clusters and spatial index
 // (by the cells and the order staged with the rows), attribute and full-text indexes. Readers still see the
 // previous version until Commit.
 func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
@@ -262,8 +264,8 @@ func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 		if err := im.checkGeometries(ctx, res.NullGeometry); err != nil {
 			return fail("copy staged rows", err)
 		}
-		if err := im.writeLowZoom(ctx, res.GeometryType); err != nil {
-			return fail("simplified copy for low-zoom tiles", err)
+		if err := im.writePyramid(ctx, res.GeometryType); err != nil {
+			return fail("pyramid for low-zoom tiles", err)
 		}
 		if err := im.writeClusters(ctx, res.GeometryType); err != nil {
 			return fail("point clusters", err)
@@ -447,5 +449,5 @@ func dropDatasetTable(ctx context.Context, tx *sql.Tx, table string) error {
 	if err := dropClusters(ctx, tx, table); err != nil {
 		return err
 	}
-	return dropLowZoom(ctx, tx, table)
+	return dropPyramid(ctx, tx, table)
 }

@@ -3,10 +3,13 @@ package spatialite
 import (
 	"context"
 	"errors"
+
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/patrimap/patrimap/geo"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -76,8 +79,8 @@ func props(f *geojson.Feature, keys []string) []store.Property {
 
 var rnnKeys = []string{"ID_LOCAL", "PRN_ASSO", "CODE_R_ENP", "NOM_SITE", "DATE_CREA", "MODIF_ADM", "URL_FICHE", "SURF_OFF", "ID_MNHN"}
 
-// importFixture imports a fixture as dataset id, giving the rows for which lowZoom says so a simplified copy.
-func importFixture(t *testing.T, s *Store, id string, fc *geojson.FeatureCollection, lowZoom func(i int, g orb.Geometry) orb.Geometry) store.Dataset {
+// importFixture imports a fixture as dataset id, giving the rows for which pyramid says so a pyramid.
+func importFixture(t *testing.T, s *Store, id string, fc *geojson.FeatureCollection, pyramid func(i int, g orb.Geometry) []orb.Geometry) store.Dataset {
 	t.Helper()
 	ctx := context.Background()
 	info := store.DatasetInfo{ID: id, Title: id, Producer: "INPN", Theme: store.ThemeNatural}
@@ -87,8 +90,8 @@ func importFixture(t *testing.T, s *Store, id string, fc *geojson.FeatureCollect
 	}
 	for i, f := range fc.Features {
 		r := store.Row{Geometry: f.Geometry, Properties: props(f, rnnKeys)}
-		if lowZoom != nil {
-			r.LowZoom = lowZoom(i, f.Geometry)
+		if pyramid != nil {
+			r.Pyramid = pyramid(i, f.Geometry)
 		}
 		if err := im.Add(ctx, r); err != nil {
 			t.Fatal(err)
@@ -145,44 +148,71 @@ func TestMissingExtensionNamesThePackage(t *testing.T) {
 	}
 }
 
-// The low-zoom table holds only the simplified copies given, and is replaced with each import; a dataset
-// imported before such tables existed reads its full geometries.
-func TestLowZoomTable(t *testing.T) {
+// boxPyramid is a stand-in pyramid, easy to tell from the geometry: its box at every zoom.
+func boxPyramid(_ int, g orb.Geometry) []orb.Geometry {
+	out := make([]orb.Geometry, store.PyramidMaxZoom+1)
+	for z := range out {
+		out[z] = g.Bound().ToPolygon()
+	}
+	return out
+}
+
+// The pyramid table holds the pyramids given, one column a zoom, and is replaced with each import (the single
+// copy of earlier imports too); a dataset imported before pyramids says it has none.
+func TestPyramidTable(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
 	fc := loadFixture(t, "rnn-isere.geojson")
-	everyOther := func(i int, g orb.Geometry) orb.Geometry {
+	everyOther := func(i int, g orb.Geometry) []orb.Geometry {
 		if i%2 == 0 {
-			return g.Bound().ToPolygon()
+			return boxPyramid(i, g)
 		}
 		return nil
 	}
 	importFixture(t, s, "rnn", fc, everyOther)
 	count := func() (n int) {
-		s.db.QueryRow(`SELECT count(*) FROM ` + lowZoomTable("rnn")).Scan(&n)
+		s.db.QueryRow(`SELECT count(*) FROM ` + pyramidTable("rnn")).Scan(&n)
 		return n
 	}
 	if n := count(); n != 8 {
-		t.Errorf("copy: %d rows, want the 8 given", n)
+		t.Errorf("pyramid: %d rows, want the 8 given", n)
 	}
-	d := importFixture(t, s, "rnn", fc, everyOther)
-	if n := count(); n != 8 {
-		t.Errorf("after a re-import the copy has %d rows", n)
-	}
-	if _, err := s.writer.Exec(`DROP TABLE ` + lowZoomTable("rnn")); err != nil {
+	// An import of the version before pyramids left its single copy: the next import drops it.
+	if _, err := s.writer.Exec(`CREATE TABLE ` + lowZoomTable("rnn") + ` AS SELECT fid, AsBinary(geom) AS wkb FROM rnn`); err != nil {
 		t.Fatal(err)
 	}
+	var topo geo.Topology
+	d := importFixture(t, s, "rnn", fc, func(_ int, g orb.Geometry) []orb.Geometry {
+		return topo.Pyramid(g, store.PyramidMaxZoom, store.PyramidGrid())
+	})
+	if n := count(); n != 15 {
+		t.Errorf("after a re-import the pyramid has %d rows, want 15", n)
+	}
+	var old int
+	s.db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = ?`, lowZoomTable("rnn")).Scan(&old)
+	if old != 0 {
+		t.Errorf("the single low-zoom copy of the earlier import is still there")
+	}
 	sn, _ := s.Snapshot(ctx)
-	defer sn.Close()
-	whole := 0
-	sn.LowZoomTileFeatures(ctx, d, *d.BBox, nil, func(f *store.Feature) error {
-		if _, ok := f.Geometry.(orb.MultiPolygon); ok {
-			whole++
+	boxes := 0
+	err := sn.PyramidTileFeatures(ctx, d, 0, *d.BBox, nil, func(f *store.Feature) error {
+		if p, ok := f.Geometry.(orb.MultiPolygon); ok && len(p) == 1 && len(p[0]) == 1 && len(p[0][0]) == 5 {
+			boxes++ // z0: every reserve of the Isère is under 16 units, drawn as the box of its largest part
 		}
 		return nil
 	})
-	if whole != 15 {
-		t.Errorf("without a low-zoom table: %d whole geometries, want 15", whole)
+	sn.Close()
+	if err != nil || boxes != 15 {
+		t.Errorf("z0 of the new pyramid: %d boxes of 15 (%v)", boxes, err)
+	}
+	if _, err := s.writer.Exec(`DROP TABLE ` + pyramidTable("rnn")); err != nil {
+		t.Fatal(err)
+	}
+	sn, _ = s.Snapshot(ctx)
+	defer sn.Close()
+	err = sn.PyramidTileFeatures(ctx, d, 5, *d.BBox, nil, func(f *store.Feature) error { return nil })
+	if !errors.Is(err, store.ErrNoPyramid) {
+		t.Errorf("without a pyramid table: %v, want ErrNoPyramid", err)
 	}
 }
 

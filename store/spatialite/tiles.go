@@ -16,30 +16,38 @@ import (
 // reading only the geometry and the named columns. Candidates come from the R*Tree index alone, without the
 // exact ST_Intersects test of Features: the tile encoder clips every geometry to its tile anyway.
 func (sn *snapshot) TileFeatures(ctx context.Context, d store.Dataset, bbox orb.Bound, cols []string, each func(*store.Feature) error) error {
-	return sn.tileFeatures(ctx, d, bbox, 0, 0, false, cols, each)
+	return sn.tileFeatures(ctx, d, bbox, 0, 0, -1, cols, each)
 }
 
-// LowZoomTileFeatures is TileFeatures with the geometries of the simplified copy made at import; datasets
-// imported before copies existed give their full geometries.
-func (sn *snapshot) LowZoomTileFeatures(ctx context.Context, d store.Dataset, bbox orb.Bound, cols []string, each func(*store.Feature) error) error {
-	return sn.tileFeatures(ctx, d, bbox, 0, 0, sn.hasLowZoom(ctx, d), cols, each)
+// PyramidTileFeatures is TileFeatures with the geometries of the pyramid made at import for zoom z;
+// datasets imported before pyramids give store.ErrNoPyramid.
+func (sn *snapshot) PyramidTileFeatures(ctx context.Context, d store.Dataset, z int, bbox orb.Bound, cols []string, each func(*store.Feature) error) error {
+	if z < 0 || z > store.PyramidMaxZoom {
+		return fmt.Errorf("dataset %s: no pyramid zoom %d (0 to %d)", d.ID, z, store.PyramidMaxZoom)
+	}
+	if !sn.hasPyramid(ctx, d) {
+		return fmt.Errorf("dataset %s: %w", d.ID, store.ErrNoPyramid)
+	}
+	return sn.tileFeatures(ctx, d, bbox, 0, 0, z, cols, each)
 }
 
 // ThinTileFeatures is TileFeatures for a dense point layer at low zoom: the index alone gives one feature (the
 // lowest fid) per grid cell, before any row is read.
 func (sn *snapshot) ThinTileFeatures(ctx context.Context, d store.Dataset, bbox orb.Bound, cellX, cellY float64, cols []string, each func(*store.Feature) error) error {
-	return sn.tileFeatures(ctx, d, bbox, cellX, cellY, false, cols, each)
+	return sn.tileFeatures(ctx, d, bbox, cellX, cellY, -1, cols, each)
 }
 
-func (sn *snapshot) tileFeatures(ctx context.Context, d store.Dataset, bbox orb.Bound, cellX, cellY float64, lowZoom bool, cols []string, each func(*store.Feature) error) error {
+// tileFeatures reads the rows' geometries, or their pyramid's zoom pz when pz >= 0.
+func (sn *snapshot) tileFeatures(ctx context.Context, d store.Dataset, bbox orb.Bound, cellX, cellY float64, pz int, cols []string, each func(*store.Feature) error) error {
 	// The columns in the caller's order, so that Values line up with cols.
 	fields, err := store.TileFields(d, cols)
 	if err != nil || d.GeometryType == "" {
 		return err
 	}
 	var b strings.Builder
-	if lowZoom {
-		b.WriteString(`SELECT t.fid, coalesce(l.wkb, AsBinary(t.geom))`)
+	if pz >= 0 {
+		// The row's zoom of the pyramid, or its geometry when it has none (a point of a GEOMETRY layer).
+		b.WriteString(`SELECT t.fid, coalesce(l.` + zoomColumn(pz) + `, AsBinary(t.geom))`)
 	} else {
 		// SpatiaLite's own blob, read in Go (decodeBlob): AsBinary cost three times the rest of the read.
 		b.WriteString(`SELECT t.fid, t.geom`)
@@ -58,8 +66,8 @@ func (sn *snapshot) tileFeatures(ctx context.Context, d store.Dataset, bbox orb.
 		// joining the index to the table instead would sort the rows themselves, geometries and all, in a
 		// temporary b-tree (three times slower on the national biotope orders' z8–z10 tiles).
 		b.WriteString(` FROM ` + quoteIdent(d.Table) + ` AS t`)
-		if lowZoom {
-			b.WriteString(` LEFT JOIN ` + quoteIdent(lowZoomTable(d.Table)) + ` AS l ON l.fid = t.fid`)
+		if pz >= 0 {
+			b.WriteString(` LEFT JOIN ` + quoteIdent(pyramidTable(d.Table)) + ` AS l ON l.fid = t.fid`)
 		}
 		b.WriteString(` WHERE t.fid IN (SELECT pkid FROM ` + quoteIdent("idx_"+d.Table+"_geom") +
 			` WHERE xmin <= ? AND xmax >= ? AND ymin <= ? AND ymax >= ?) ORDER BY t.fid`)
@@ -70,7 +78,7 @@ func (sn *snapshot) tileFeatures(ctx context.Context, d store.Dataset, bbox orb.
 	}
 	defer rows.Close()
 	decode := wkb.Unmarshal
-	if !lowZoom {
+	if pz < 0 {
 		decode = func(blob []byte) (orb.Geometry, error) { return sn.decodeBlob(ctx, blob) }
 	}
 	return scanFeatures(d.ID, rows, len(fields), decode, false, each)

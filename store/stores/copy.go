@@ -17,12 +17,9 @@ type Copied struct {
 	Memo     map[string]int  // values of the memo, by kind
 }
 
-// world is a bounding box that holds every WGS84 geometry (with a margin), to read a whole layer's low-zoom copy.
-var world = orb.Bound{Min: orb.Point{-181, -91}, Max: orb.Point{181, 91}}
-
 // Copy copies every dataset of from (as of one snapshot) into to, each as a new version in to (an import: what
 // readers of to see changes one dataset at a time, each whole), with its catalogue entry (title, producer,
-// licence, source, report...), its fields and their types, its fids, geometries and low-zoom copies, then every
+// licence, source, report...), its fields and their types, its fids, geometries and pyramids, then every
 // value of from's memo, whatever its kind. Features stream: a layer is never held in memory.
 func Copy(ctx context.Context, from, to store.Store) (Copied, error) {
 	out := Copied{Memo: map[string]int{}}
@@ -65,10 +62,10 @@ func Copy(ctx context.Context, from, to store.Store) (Copied, error) {
 	return out, nil
 }
 
-// lowZoom is one feature's low-zoom geometry.
-type lowZoom struct {
-	fid  int64
-	geom orb.Geometry
+// pyramid is one feature's pyramid.
+type pyramid struct {
+	fid   int64
+	zooms []orb.Geometry
 }
 
 func copyDataset(ctx context.Context, from store.Store, sn store.Snapshot, d store.Dataset, to store.Store) (store.Dataset, error) {
@@ -77,23 +74,23 @@ func copyDataset(ctx context.Context, from store.Store, sn store.Snapshot, d sto
 		return store.Dataset{}, err
 	}
 	defer im.Rollback()
-	// The low-zoom copies stream from a second snapshot beside the features, both in fid order; a snapshot
-	// reads one thing at a time. Its context is its own: cancelling the import's would abort it.
-	lzCtx, cancel := context.WithCancel(ctx)
+	// The pyramids stream from a second snapshot beside the features, both in fid order; a snapshot reads
+	// one thing at a time. Its context is its own: cancelling the import's would abort it.
+	pyrCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	lz, lzErr, err := lowZoomStream(lzCtx, from, d)
+	pyr, pyrErr, err := pyramidStream(pyrCtx, from, d)
 	if err != nil {
 		return store.Dataset{}, err
 	}
-	next, more := <-lz
+	next, more := <-pyr
 	row := store.Row{Properties: make([]store.Property, len(d.Fields))}
 	err = sn.Features(ctx, d, store.Query{}, func(f *store.Feature) error {
-		row.FID, row.Geometry, row.LowZoom = f.FID, f.Geometry, nil
+		row.FID, row.Geometry, row.Pyramid = f.FID, f.Geometry, nil
 		for more && next.fid < f.FID {
-			next, more = <-lz
+			next, more = <-pyr
 		}
-		if more && next.fid == f.FID && f.Geometry != nil && !orb.Equal(next.geom, f.Geometry) {
-			row.LowZoom = next.geom
+		if more && next.fid == f.FID && f.Geometry != nil {
+			row.Pyramid = next.zooms
 		}
 		for i, field := range d.Fields {
 			v := f.Values[i]
@@ -108,15 +105,15 @@ func copyDataset(ctx context.Context, from store.Store, sn store.Snapshot, d sto
 		return store.Dataset{}, err
 	}
 	cancel()
-	if err := <-lzErr; err != nil && !errors.Is(err, context.Canceled) {
-		return store.Dataset{}, fmt.Errorf("low-zoom geometries: %w", err)
+	if err := <-pyrErr; err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, store.ErrNoPyramid) {
+		return store.Dataset{}, fmt.Errorf("pyramid: %w", err)
 	}
 	return im.Commit(ctx, d.DatasetInfo, d.Report)
 }
 
-// lowZoomStream sends the low-zoom geometries of d (or the geometry where there is no simplified copy), in fid
-// order, from a snapshot of its own that must show the same version of d.
-func lowZoomStream(ctx context.Context, from store.Store, d store.Dataset) (<-chan lowZoom, <-chan error, error) {
+// pyramidStream sends the pyramids of d in fid order, from a snapshot of its own that must show the same
+// version of d (none, and store.ErrNoPyramid, for a dataset imported before pyramids: it is copied without).
+func pyramidStream(ctx context.Context, from store.Store, d store.Dataset) (<-chan pyramid, <-chan error, error) {
 	sn, err := from.Snapshot(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -129,13 +126,13 @@ func lowZoomStream(ctx context.Context, from store.Store, d store.Dataset) (<-ch
 		}
 		return nil, nil, err
 	}
-	out, errc := make(chan lowZoom, 64), make(chan error, 1)
+	out, errc := make(chan pyramid, 64), make(chan error, 1)
 	go func() {
 		defer sn.Close()
 		defer close(out)
-		errc <- sn.LowZoomTileFeatures(ctx, d, world, nil, func(f *store.Feature) error {
+		errc <- sn.Pyramids(ctx, d, func(fid int64, zooms []orb.Geometry) error {
 			select {
-			case out <- lowZoom{f.FID, f.Geometry}:
+			case out <- pyramid{fid, zooms}:
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()

@@ -10,15 +10,21 @@ import (
 )
 
 // Tile reads give the features whose box meets the tile's, with the columns asked for in that order, without
-// the features that have no geometry; the low-zoom read gives the simplified copies the import made.
+// the features that have no geometry; the pyramid read gives the zoom asked for of the pyramids the import
+// made, the full geometry of rows without one, and the pyramids themselves.
 func testTileReads(t *testing.T, fx *fixture) {
 	rows := rnnRows(t)
 	simplified := map[int64]orb.Geometry{}
 	for i := range rows {
 		if i%2 == 0 {
+			// Stand-ins for the zooms' shapes, easy to tell from the full one and from each other: the box,
+			// widened by a thousandth of a degree a zoom.
 			b := rows[i].Geometry.Bound()
-			rows[i].LowZoom = b.ToPolygon() // a stand-in for the simplified shape, easy to tell from the full one
-			simplified[int64(i+1)] = rows[i].LowZoom
+			for z := 0; z <= store.PyramidMaxZoom; z++ {
+				w := orb.Bound{Min: b.Min, Max: orb.Point{b.Max[0] + float64(z)/1000, b.Max[1]}}
+				rows[i].Pyramid = append(rows[i].Pyramid, w.ToPolygon())
+			}
+			simplified[int64(i+1)] = rows[i].Pyramid[4]
 		}
 	}
 	rows = append(rows, store.Row{Properties: []store.Property{{Key: "ID_MNHN", Value: "no geometry"}}})
@@ -49,7 +55,7 @@ func testTileReads(t *testing.T, fx *fixture) {
 	}
 
 	low, full := 0, 0
-	err = sn.LowZoomTileFeatures(fx.ctx, d, *d.BBox, []string{"ID_MNHN"}, func(f *store.Feature) error {
+	err = sn.PyramidTileFeatures(fx.ctx, d, 4, *d.BBox, []string{"ID_MNHN"}, func(f *store.Feature) error {
 		if s, ok := simplified[f.FID]; ok {
 			if p, isPoly := f.Geometry.(orb.Polygon); isPoly && orb.Equal(p, s) {
 				low++
@@ -63,7 +69,18 @@ func testTileReads(t *testing.T, fx *fixture) {
 		return nil
 	})
 	if err != nil || low != 8 || full != 7 {
-		t.Errorf("low-zoom read: %d simplified, %d whole (%v); want 8 and 7", low, full, err)
+		t.Errorf("pyramid read at z4: %d of its zoom, %d whole (%v); want 8 and 7", low, full, err)
+	}
+	var fids []int64
+	err = sn.Pyramids(fx.ctx, d, func(fid int64, zooms []orb.Geometry) error {
+		fids = append(fids, fid)
+		if len(zooms) != store.PyramidMaxZoom+1 || !orb.Equal(zooms[4], simplified[fid]) {
+			t.Errorf("fid %d: pyramid of %d zooms, z4 %v", fid, len(zooms), zooms[min(4, len(zooms)-1)])
+		}
+		return nil
+	})
+	if err != nil || sprint(fids) != "[1 3 5 7 9 11 13 15]" {
+		t.Errorf("pyramids of fids %v (%v), want the 8 given in fid order", fids, err)
 	}
 	stop := errors.New("enough")
 	n := 0
