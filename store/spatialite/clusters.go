@@ -75,8 +75,16 @@ func (sn *snapshot) ClusterTileFeatures(ctx context.Context, d store.Dataset, t 
 	}
 	k := int64(store.ClusterCells(t.Z))
 	x0, y0 := int64(t.X)*k, int64(t.Y)*k
-	cellsOf := ` FROM ` + quoteIdent(clusterTable(d.Table)) + ` AS c WHERE c.z = ? AND c.cx BETWEEN ? AND ? AND c.cy BETWEEN ? AND ?`
-	tileArgs := []any{int(t.Z), x0, x0 + k - 1, y0, y0 + k - 1}
+	// The tile's columns of cells one by one: with cx BETWEEN, SQLite seeks the key (z, cx, cy) on z and cx
+	// only and reads every cell of those columns, the whole map's height (39,000 cells for a z9 tile's 2,400 on
+	// a million points); with cx IN (...) it seeks each column's cy range.
+	tileArgs := make([]any, 0, k+3)
+	tileArgs = append(tileArgs, int(t.Z))
+	for cx := x0; cx < x0+k; cx++ {
+		tileArgs = append(tileArgs, cx)
+	}
+	tileArgs = append(tileArgs, y0, y0+k-1)
+	cellsOf := ` FROM ` + quoteIdent(clusterTable(d.Table)) + ` AS c WHERE c.z = ? AND c.cx IN (?` + strings.Repeat(`, ?`, int(k)-1) + `) AND c.cy BETWEEN ? AND ?`
 	// The cells in one query of four columns, the single points' rows in another: the driver pays a few cgo
 	// calls per column and row, and a tile's thousands of clusters have no columns of their own (one query
 	// joining the table gave each cluster every column, NULL, and took twice as long).
