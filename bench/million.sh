@@ -155,7 +155,8 @@ for line in open(tiles):
     print("SELECT '-- %d/%d/%d';" % (z, x, y))
     if z <= top:
         k = 64
-        cells = "FROM %s WHERE z = %d AND cx BETWEEN %d AND %d AND cy BETWEEN %d AND %d" % (cl, z, x * k, x * k + k - 1, y * k, y * k + k - 1)
+        cols_ = ", ".join(str(x * k + i) for i in range(k))  # each column of cells, as the store seeks them
+        cells = "FROM %s WHERE z = %d AND cx IN (%s) AND cy BETWEEN %d AND %d" % (cl, z, cols_, y * k, y * k + k - 1)
         print("SELECT n, fid, lon, lat %s ORDER BY fid;" % cells)
         print('SELECT %s FROM "%s" WHERE fid IN (SELECT fid %s AND n = 1);' % (cols, table, cells))
     else:
