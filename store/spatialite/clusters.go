@@ -162,6 +162,17 @@ func (sn *snapshot) clusterCells(ctx context.Context, d store.Dataset, cellsOf s
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("dataset %s: cluster query: %w", d.ID, err)
 	}
+	if len(cells) == 0 {
+		// No point here, or none clustered at this zoom: a layer imported when clusters stopped at a coarser
+		// zoom has no cells at the deeper ones, and its points are read from their rows instead.
+		var clustered bool
+		if err := sn.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+quoteIdent(clusterTable(d.Table))+` WHERE z = ?)`, tileArgs[0]).Scan(&clustered); err != nil {
+			return nil, fmt.Errorf("dataset %s: cluster query: %w", d.ID, err)
+		}
+		if !clustered {
+			return nil, fmt.Errorf("dataset %s: %w at zoom %v", d.ID, store.ErrNoClusters, tileArgs[0])
+		}
+	}
 	return cells, nil
 }
 
