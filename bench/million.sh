@@ -108,6 +108,8 @@ for line in open(sys.argv[1]):
             runs[-1][cur] += float(line.split()[3]) * 1000
         skip = False
 labels = list(runs[0])
+with open(sys.argv[1] + ".medians", "w") as m:  # each label's median, for the tiles' bands
+    m.writelines("%s %.3f\n" % (l, statistics.median(r[l] for r in runs)) for l in labels)
 per = sorted(statistics.median(r[l] for r in runs) for l in labels)
 p95 = per[max(0, -(-len(per) * 95 // 100) - 1)]
 print("%.1f %.1f %.1f" % (statistics.mean(per), p95, per[-1]))
@@ -137,11 +139,13 @@ cat "$work/low.urls" "$work/high.urls" >"$work/tiles.urls"
 read -r fm fp fs < <(floor "$work/tiles.out" "$work/tiles.urls")
 grep -q 'goals NOT met' "$work/low.out" "$work/high.out" && echo "goals NOT met" >"$work/a.verdict" || echo "goals met" >"$work/a.verdict"
 cat "$work/tiles.out" "$work/a.verdict" >"$work/a.out"
-# The second reference: SQLite reading each tile's data, as any server must (sqlite3, same file): up to z8 the
-# tile's cells of the point clusters and its lone points' rows, above it the rows of the points in the tile.
-python3 - "$work/points.tiles" "$table" >"$work/tiles.sql" <<'PY'
+# The second reference: SQLite reading each tile's data, as any server must (sqlite3, same file): up to the
+# clusters' deepest zoom (store.ClusterMaxZoom, read from the file) the tile's cells of the point clusters and
+# its lone points' rows, above it the rows of the points in the tile.
+top=$(sqlite3 "$db" "SELECT max(z) FROM \"idx_patrimap_clusters_${table}_geom\"")
+python3 - "$work/points.tiles" "$table" "$top" >"$work/tiles.sql" <<'PY'
 import math, sys
-tiles, table = sys.argv[1:3]
+tiles, table, top = sys.argv[1], sys.argv[2], int(sys.argv[3])
 cl, ix = '"idx_patrimap_clusters_%s_geom"' % table, '"idx_%s_geom"' % table
 cols = 'fid, geom, "id", "name", "kind", "commune", "insee", "siecle"'
 def lon(x, n): return x / n * 360 - 180
@@ -149,9 +153,10 @@ def lat(y, n): return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / n)
 for line in open(tiles):
     z, x, y = map(int, line.split())
     print("SELECT '-- %d/%d/%d';" % (z, x, y))
-    if z <= 8:
+    if z <= top:
         k = 64
-        cells = "FROM %s WHERE z = %d AND cx BETWEEN %d AND %d AND cy BETWEEN %d AND %d" % (cl, z, x * k, x * k + k - 1, y * k, y * k + k - 1)
+        cols_ = ", ".join(str(x * k + i) for i in range(k))  # each column of cells, as the store seeks them
+        cells = "FROM %s WHERE z = %d AND cx IN (%s) AND cy BETWEEN %d AND %d" % (cl, z, cols_, y * k, y * k + k - 1)
         print("SELECT n, fid, lon, lat %s ORDER BY fid;" % cells)
         print('SELECT %s FROM "%s" WHERE fid IN (SELECT fid %s AND n = 1);' % (cols, table, cells))
     else:
@@ -160,7 +165,24 @@ for line in open(tiles):
               % (cols, table, ix, lon(x + 1, n), lon(x, n), lat(y, n), lat(y + 1, n)))
 PY
 read -r rm rp _ < <(sqlref "$work/tiles.sql")
-echo "  reference (sqlite3 reading each tile's rows: clusters to z8, points above): mean $rm ms, p95 $rp ms; patrimap / reference: mean $(ratio "$(field mean_ms "$work/a.out")" "$rm")×, p95 $(ratio "$(field p95_ms "$work/a.out")" "$rp")×"
+# The same per zoom band: each band's patrimap mean and p95 (tilebench's medians) beside SQLite's for its tiles.
+python3 - "$work/sql.out.medians" "$work/low.out" "$work/high.out" <<'PY'
+import sys, statistics
+med = {l: float(v) for l, v in (line.split() for line in open(sys.argv[1]))}
+for out in sys.argv[2:]:
+    for line in open(out):
+        f = line.split()
+        if len(f) < 7 or not f[1].startswith("z") or "-" not in f[1]:
+            continue
+        lo, hi = map(int, f[1][1:].split("-"))
+        per = sorted(v for l, v in med.items() if lo <= int(l.split("/")[0]) <= hi)
+        if not per:
+            continue
+        m, p = statistics.mean(per), per[max(0, -(-len(per) * 95 // 100) - 1)]
+        print("  %s: patrimap mean %s ms, p95 %s ms; SQLite reading the rows mean %.1f ms, p95 %.1f ms; ratio mean %.1f×, p95 %.1f×"
+              % (f[1], f[3], f[4], m, p, float(f[3]) / m if m else 0, float(f[4]) / p if p else 0))
+PY
+echo "  reference (sqlite3 reading each tile's rows: clusters to z$top, points above): mean $rm ms, p95 $rp ms; patrimap / reference: mean $(ratio "$(field mean_ms "$work/a.out")" "$rm")×, p95 $(ratio "$(field p95_ms "$work/a.out")" "$rp")×"
 section "(a) tiles" "$work/a.out" "$fm" "$fp" "fixedbytes, $fs bytes"
 
 echo

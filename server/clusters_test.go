@@ -86,10 +86,10 @@ func TestPointClustersCountEveryPoint(t *testing.T) {
 	if !sawClusters {
 		t.Error("no cluster at any zoom")
 	}
-	// The z9 tiles are not clusters: every feature has its attributes.
-	z9, _ := pointsPerTile(t, fx.st, "merimee-isere", 9)
-	if _, clusters := clusterSums(t, fx, "merimee-isere", z9); clusters != 0 {
-		t.Errorf("z9: %d clusters", clusters)
+	// The tiles past ClusterMaxZoom are not clusters: every feature has its attributes.
+	past, _ := pointsPerTile(t, fx.st, "merimee-isere", store.ClusterMaxZoom+1)
+	if _, clusters := clusterSums(t, fx, "merimee-isere", past); clusters != 0 {
+		t.Errorf("z%d: %d clusters", store.ClusterMaxZoom+1, clusters)
 	}
 
 	// A re-import (the 6 notices of testdata/culture/merimee-isere-derived.geojson, 5 placed) replaces them.

@@ -214,8 +214,8 @@ func (r *Renderer) Render(ctx context.Context, src FeatureSource, layers []Layer
 			tb := t.Bound()
 			err = thin.ThinTileFeatures(ctx, l.Dataset, bbox, cell/Extent*(tb.Max[0]-tb.Min[0]), cell/Extent*(tb.Max[1]-tb.Min[1]), cols, collect)
 		} else if cell > 0 && t.Z < MaxZoom && isPointLayer(l.Dataset) {
-			// Above the clusters' zooms a cell of the grid seldom holds two points (at z9-z10, 35 of 17,000 on
-			// 100,000 points over France), and grouping the index by cell cost twice the reading of the rows:
+			// Above the clusters' zooms a cell of the grid seldom holds two points (at z9-z10 already, 35 of
+			// 17,000 on 100,000 points over France), and grouping the index by cell cost twice the reading of the rows:
 			// the rows are read as they are and thinned here, on the encoder's grid, as they come, so that only
 			// one point per cell is ever held (memory stays bounded by the cells of a tile).
 			err = src.TileFeatures(ctx, l.Dataset, bbox, cols, thinPoints(newProjection(t), cell, collect))

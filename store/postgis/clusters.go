@@ -79,20 +79,41 @@ func (sn *snapshot) ClusterTileFeatures(ctx context.Context, d store.Dataset, t 
 	}
 	k := int64(store.ClusterCells(t.Z))
 	x0, y0 := int64(t.X)*k, int64(t.Y)*k
-	args := []any{int(t.Z), x0, x0 + k - 1, y0, y0 + k - 1}
+	// The tile's columns of cells one by one (= ANY: one descent of the key per column) rather than a range
+	// of cx, which reads every cell of those columns over the whole map's height.
+	columns := make([]int64, k)
+	for i := range columns {
+		columns[i] = x0 + int64(i)
+	}
+	args := []any{int(t.Z), columns, y0, y0 + k - 1}
 	// The count rides as one more integer column after the fields; a cluster of several points has no values
 	// (the join finds no row for it).
 	counted := append(append([]store.Field(nil), fields...), store.Field{Type: store.FieldInteger})
-	return sn.read(ctx, d, func(table string) (string, []any) {
+	cells := 0
+	err = sn.read(ctx, d, func(table string) (string, []any) {
 		return `SELECT c.fid, CASE WHEN c.n = 1 THEN ST_AsBinary(t.geom) ELSE ST_AsBinary(ST_MakePoint(c.lon, c.lat)) END` +
 			columnList(fields, "t.") + `, c.n FROM ` + ct + ` AS c LEFT JOIN ` + table + ` AS t ON t.fid = c.fid AND c.n = 1
-			WHERE c.z = $1::integer AND c.cx BETWEEN $2::bigint AND $3::bigint AND c.cy BETWEEN $4::bigint AND $5::bigint ORDER BY c.fid`, args
+			WHERE c.z = $1::integer AND c.cx = ANY($2::bigint[]) AND c.cy BETWEEN $3::bigint AND $4::bigint ORDER BY c.fid`, args
 	}, func(rows pgx.Rows) error {
 		return scanFeatures(d.ID, rows, counted, false, func(f *store.Feature) error {
 			all := f.Values[:len(counted)] // the callback before this one saw the fields only
 			count, _ := all[len(fields)].(int64)
 			f.Values = all[:len(fields)]
+			cells++
 			return each(f, count)
 		})
 	})
+	if err != nil || cells > 0 {
+		return err
+	}
+	// No point here, or none clustered at this zoom: a layer imported when clusters stopped at a coarser zoom
+	// has no cells at the deeper ones, and its points are read from their rows instead.
+	var clustered bool
+	if err := sn.tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM `+ct+` WHERE z = $1::integer)`, int(t.Z)).Scan(&clustered); err != nil {
+		return fmt.Errorf("dataset %s: clusters: %w", d.ID, err)
+	}
+	if !clustered {
+		return fmt.Errorf("dataset %s: %w at zoom %d", d.ID, store.ErrNoClusters, t.Z)
+	}
+	return nil
 }

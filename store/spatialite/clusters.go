@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"math/bits"
 	"strings"
 
@@ -68,89 +69,131 @@ func (sn *snapshot) ClusterTileFeatures(ctx context.Context, d store.Dataset, t 
 	if t.Z > store.ClusterMaxZoom {
 		return fmt.Errorf("dataset %s: %w at zoom %d (up to %d)", d.ID, store.ErrNoClusters, t.Z, store.ClusterMaxZoom)
 	}
-	var n int
-	if err := sn.tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, clusterTable(d.Table)).Scan(&n); err != nil {
-		return fmt.Errorf("dataset %s: clusters: %w", d.ID, err)
-	}
-	if n == 0 {
-		return fmt.Errorf("dataset %s: %w", d.ID, store.ErrNoClusters)
-	}
 	fields, err := store.TileFields(d, cols)
 	if err != nil {
 		return err
 	}
 	k := int64(store.ClusterCells(t.Z))
 	x0, y0 := int64(t.X)*k, int64(t.Y)*k
-	cellsOf := ` FROM ` + quoteIdent(clusterTable(d.Table)) + ` AS c WHERE c.z = ? AND c.cx BETWEEN ? AND ? AND c.cy BETWEEN ? AND ?`
-	tileArgs := []any{int(t.Z), x0, x0 + k - 1, y0, y0 + k - 1}
+	// The tile's columns of cells one by one: with cx BETWEEN, SQLite seeks the key (z, cx, cy) on z and cx
+	// only and reads every cell of those columns, the whole map's height (39,000 cells for a z9 tile's 2,400 on
+	// a million points); with cx IN (...) it seeks each column's cy range.
+	tileArgs := make([]any, 0, k+3)
+	tileArgs = append(tileArgs, int(t.Z))
+	for cx := x0; cx < x0+k; cx++ {
+		tileArgs = append(tileArgs, cx)
+	}
+	tileArgs = append(tileArgs, y0, y0+k-1)
+	cellsOf := ` FROM ` + quoteIdent(clusterTable(d.Table)) + ` AS c WHERE c.z = ? AND c.cx IN (?` + strings.Repeat(`, ?`, int(k)-1) + `) AND c.cy BETWEEN ? AND ?`
 	// The cells in one query of four columns, the single points' rows in another: the driver pays a few cgo
 	// calls per column and row, and a tile's thousands of clusters have no columns of their own (one query
 	// joining the table gave each cluster every column, NULL, and took twice as long).
-	type cell struct {
-		n, fid   int64
-		lon, lat float64
-	}
-	var cells []cell
-	singles := 0
-	rows, err := sn.tx.QueryContext(ctx, `SELECT c.n, c.fid, c.lon, c.lat`+cellsOf+` ORDER BY c.fid`, tileArgs...)
+	cells, err := sn.clusterCells(ctx, d, cellsOf, tileArgs)
 	if err != nil {
-		return fmt.Errorf("dataset %s: cluster query: %w", d.ID, err)
+		return err
 	}
-	for rows.Next() {
-		var c cell
-		if err := rows.Scan(&c.n, &c.fid, &c.lon, &c.lat); err != nil {
-			rows.Close()
-			return fmt.Errorf("dataset %s: cluster query: %w", d.ID, err)
-		}
-		cells = append(cells, c)
+	singles := 0
+	for _, c := range cells {
 		if c.n == 1 {
 			singles++
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("dataset %s: cluster query: %w", d.ID, err)
+	// Both come in fid order: each lone point's row is merged in at its cell, the clusters of several points
+	// between them, so that no row is held beyond the one being read.
+	var f store.Feature
+	none := make([]any, len(fields)) // a cluster's values
+	next := 0
+	upTo := func(fid int64) error { // the cells before fid, and fid's own if its row did not come
+		for ; next < len(cells) && cells[next].fid <= fid; next++ {
+			c := cells[next]
+			f.FID, f.Geometry, f.Values = c.fid, orb.Point{c.lon, c.lat}, none
+			if err := each(&f, c.n); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	points, err := sn.singlePoints(ctx, d, fields, cellsOf, tileArgs, singles)
+	err = sn.singlePoints(ctx, d, fields, cellsOf, tileArgs, singles, func(p *store.Feature) error {
+		if err := upTo(p.FID - 1); err != nil {
+			return err
+		}
+		if next < len(cells) && cells[next].fid == p.FID && cells[next].n == 1 {
+			next++
+			return each(p, 1)
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	var f store.Feature
-	none := make([]any, len(fields)) // a cluster's values
-	for _, c := range cells {
-		f.FID, f.Geometry, f.Values = c.fid, orb.Point{c.lon, c.lat}, none
-		if p, ok := points[c.fid]; ok && c.n == 1 {
-			f.Geometry, f.Values = p.Geometry, p.Values
-		}
-		if err := each(&f, c.n); err != nil {
-			return err
-		}
-	}
-	return nil
+	return upTo(math.MaxInt64)
 }
 
-// singlePoints reads the features of the cells of one point (cellsOf, tileArgs: the tile's cells) with the
-// columns fields, by fid; want is how many there are (none: no query).
-func (sn *snapshot) singlePoints(ctx context.Context, d store.Dataset, fields []store.Field, cellsOf string, tileArgs []any, want int) (map[int64]store.Feature, error) {
-	out := make(map[int64]store.Feature, want)
+// clusterCellRow is a row of a cluster table: how many points, the lowest fid, their mean position.
+type clusterCellRow struct {
+	n, fid   int64
+	lon, lat float64
+}
+
+// clusterCells reads the cells cellsOf (tileArgs: a tile's) in fid order. A missing cluster table (a layer
+// imported before clusters, or not of points) is told apart from a broken one only when the query fails, so
+// that a tile costs no lookup of the catalogue.
+func (sn *snapshot) clusterCells(ctx context.Context, d store.Dataset, cellsOf string, tileArgs []any) ([]clusterCellRow, error) {
+	rows, err := sn.tx.QueryContext(ctx, `SELECT c.n, c.fid, c.lon, c.lat`+cellsOf+` ORDER BY c.fid`, tileArgs...)
+	if err != nil {
+		var n int
+		if qerr := sn.tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, clusterTable(d.Table)).Scan(&n); qerr != nil {
+			return nil, fmt.Errorf("dataset %s: clusters: %w", d.ID, qerr)
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("dataset %s: %w", d.ID, store.ErrNoClusters)
+		}
+		return nil, fmt.Errorf("dataset %s: cluster query: %w", d.ID, err)
+	}
+	defer rows.Close()
+	var cells []clusterCellRow
+	for rows.Next() {
+		var c clusterCellRow
+		if err := rows.Scan(&c.n, &c.fid, &c.lon, &c.lat); err != nil {
+			return nil, fmt.Errorf("dataset %s: cluster query: %w", d.ID, err)
+		}
+		cells = append(cells, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("dataset %s: cluster query: %w", d.ID, err)
+	}
+	if len(cells) == 0 {
+		// No point here, or none clustered at this zoom: a layer imported when clusters stopped at a coarser
+		// zoom has no cells at the deeper ones, and its points are read from their rows instead.
+		var clustered bool
+		if err := sn.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM `+quoteIdent(clusterTable(d.Table))+` WHERE z = ?)`, tileArgs[0]).Scan(&clustered); err != nil {
+			return nil, fmt.Errorf("dataset %s: cluster query: %w", d.ID, err)
+		}
+		if !clustered {
+			return nil, fmt.Errorf("dataset %s: %w at zoom %v", d.ID, store.ErrNoClusters, tileArgs[0])
+		}
+	}
+	return cells, nil
+}
+
+// singlePoints calls each with the features of the cells of one point (cellsOf, tileArgs: the tile's cells)
+// with the columns fields, in fid order; want is how many there are (none: no query).
+func (sn *snapshot) singlePoints(ctx context.Context, d store.Dataset, fields []store.Field, cellsOf string, tileArgs []any, want int, each func(*store.Feature) error) error {
 	if want == 0 {
-		return out, nil
+		return nil
 	}
 	var b strings.Builder
 	b.WriteString(`SELECT t.fid, t.geom`) // SpatiaLite's own blob, read in Go as tile reads do (decodeBlob)
 	for _, f := range fields {
 		b.WriteString(", " + columnExpr("t.", f))
 	}
-	b.WriteString(` FROM ` + quoteIdent(d.Table) + ` AS t WHERE t.fid IN (SELECT c.fid` + cellsOf + ` AND c.n = 1)`)
+	// The IN list is read in its order, the table's: ORDER BY costs no sort.
+	b.WriteString(` FROM ` + quoteIdent(d.Table) + ` AS t WHERE t.fid IN (SELECT c.fid` + cellsOf + ` AND c.n = 1) ORDER BY t.fid`)
 	rows, err := sn.tx.QueryContext(ctx, b.String(), tileArgs...)
 	if err != nil {
-		return nil, fmt.Errorf("dataset %s: cluster query: %w", d.ID, err)
+		return fmt.Errorf("dataset %s: cluster query: %w", d.ID, err)
 	}
 	defer rows.Close()
 	decode := func(blob []byte) (orb.Geometry, error) { return sn.decodeBlob(ctx, blob) }
-	err = scanFeatures(d.ID, rows, len(fields), decode, false, func(f *store.Feature) error {
-		out[f.FID] = store.Feature{FID: f.FID, Geometry: f.Geometry, Values: append([]any(nil), f.Values...)}
-		return nil
-	})
-	return out, err
+	return scanFeatures(d.ID, rows, len(fields), decode, false, each)
 }
