@@ -170,6 +170,7 @@ type Stats struct {
 	Retried   int     // polygons redone with less simplification to stay valid
 	Repaired  int     // polygons repaired by GEOS
 	Tolerance float64 // the Douglas-Peucker tolerance used, in tile units
+	Passes    int     // generalisations made (more than one when the tile was over MaxTileBytes)
 }
 
 // Render makes tile t of layers in format f. An empty tile (no feature in any layer) is nil bytes.
@@ -238,15 +239,35 @@ func (r *Renderer) Render(ctx context.Context, src FeatureSource, layers []Layer
 			projected[i][j] = proj.toTileWithin(sf.Geometry, bbox)
 		}
 	}
-	for attempt := 0; ; attempt++ {
-		b, st, err := r.encode(ctx, layers, feats, counts, projected, proj, f, tol, uint32(t.Z))
-		if err != nil || len(b) <= MaxTileBytes || attempt >= 8 {
-			return b, st, err
-		}
-		// Too big: coarser generalisation until it fits (points are thinned on a coarser grid too).
+	b, st, err := r.encode(ctx, layers, feats, counts, projected, proj, f, tol, uint32(t.Z))
+	st.Passes = 1
+	for attempt := 0; err == nil && len(b) > MaxTileBytes && attempt < 8; attempt++ {
+		// Too big: coarser generalisation until it fits (points are thinned on a coarser grid too), as long
+		// as each pass pays: a tile made of sites too small to draw (MinSize squares, all 13 bytes of
+		// geometry) or of attributes does not shrink with the tolerance, and each pass is a whole
+		// generalisation and encoding.
 		tol = math.Max(tol*2, Tolerance)
+		cb, cst, cerr := r.encode(ctx, layers, feats, counts, projected, proj, f, tol, uint32(t.Z))
+		cst.Passes = st.Passes + 1
+		if cerr != nil {
+			return nil, cst, cerr
+		}
+		if !shrankEnough(len(b), len(cb)) {
+			if len(cb) < len(b) {
+				return cb, cst, nil
+			}
+			st.Passes = cst.Passes
+			return b, st, nil
+		}
+		b, st = cb, cst
 	}
+	return b, st, err
 }
+
+// shrankEnough says whether a coarser pass that took a tile from before to after bytes is worth another:
+// it must take off at least a tenth (halving the tolerance of a tile made of drawn shapes takes off a
+// quarter to a half; one made of squares and attributes loses a few bytes).
+func shrankEnough(before, after int) bool { return after <= before-before/10 }
 
 func (r *Renderer) encode(ctx context.Context, layers []Layer, feats [][]*store.Feature, counts [][]int64, projected [][]orb.Geometry, proj projection, f Format, tol float64, z uint32) ([]byte, Stats, error) {
 	st := Stats{Tolerance: tol}
