@@ -10,19 +10,20 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
+	"github.com/patrimap/patrimap/geo"
 	"github.com/patrimap/patrimap/store"
 )
 
 // denseLayer is a ZNIEFF-1-like layer over the z6 tile of the Alps (5°E 45.5°N): n sites of 12 vertices,
 // irregular, 60 to 300 m across (squares of MinSize up to z8) spread evenly, and large ones 10 km across
-// (drawn from z5), with the national delivery's key attributes: a 9-digit id, a name of 30 to 70
-// characters, the kind and the INPN page.
+// (drawn from z5), with the key attributes of an INPN import: the communes, a 9-digit id, the kind, a name
+// of 30 to 50 characters and the INPN page.
 func denseLayer(n, large int) (Layer, fakeSource, maptile.Tile) {
 	tile := maptile.At(orb.Point{5.0, 45.5}, 6)
 	b := tile.Bound()
 	rng := rand.New(rand.NewPCG(6, 45))
 	layer := Layer{Dataset: store.Dataset{DatasetInfo: store.DatasetInfo{ID: "znieff1"}, GeometryType: "MULTIPOLYGON"},
-		Fields: []store.Field{{Name: "id", Type: store.FieldText}, {Name: "kind", Type: store.FieldText},
+		Fields: []store.Field{{Name: "commune", Type: store.FieldText}, {Name: "id", Type: store.FieldText}, {Name: "kind", Type: store.FieldText},
 			{Name: "name", Type: store.FieldText}, {Name: "url", Type: store.FieldText}}}
 	words := []string{"Marais", "Tourbière", "Pelouses sèches", "Gorges", "Forêt", "Coteaux", "Lac", "Prairies humides", "Rochers", "Vallon"}
 	places := []string{"de la Combe", "du Grand Bois", "des Écouges", "de Saint-Martin", "du Col de l'Arc", "de la Chartreuse", "des Aiguilles"}
@@ -43,7 +44,7 @@ func denseLayer(n, large int) (Layer, fakeSource, maptile.Tile) {
 		id := fmt.Sprintf("%09d", 820030000+i)
 		name := fmt.Sprintf("%s %s n° %d", words[rng.IntN(len(words))], places[rng.IntN(len(places))], i)
 		src = append(src, store.Feature{FID: int64(i + 1), Geometry: orb.MultiPolygon{{ring}},
-			Values: []any{id, "ZNIEFF de type 1", name, "https://inpn.mnhn.fr/zone/znieff/" + id}})
+			Values: []any{places[rng.IntN(len(places))][3:] + ", " + places[rng.IntN(len(places))][3:] + ", Saint-Pierre-d'Entremont", id, "ZNIEFF de type 1", name, "https://inpn.mnhn.fr/zone/znieff/" + id}})
 	}
 	return layer, src, tile
 }
@@ -63,4 +64,113 @@ func TestRenderStopsCoarseningWhenItDoesNotPay(t *testing.T) {
 	if st.Passes > 2 {
 		t.Errorf("%d generalisations of a tile made of squares: a coarser one cannot shrink it", st.Passes)
 	}
+}
+
+// Every tile of a dense layer (12,000 sites too small to draw on one z6 tile, 30 drawn ones) is under the
+// cap, from z0 to z9; every site of a tile is drawn or counted once in a square's point_count; every cell of
+// the grouping grid that holds a site's square still holds one; every polygon is valid for GEOS.
+func TestDenseTilesUnderTheCap(t *testing.T) {
+	layer, src, top := denseLayer(12000, 30)
+	r := geosRenderer()
+	var topo geo.Topology
+	ctx := context.Background()
+	grouped, bare := 0, 0
+	for z := maptile.Zoom(0); z <= 9; z++ {
+		tiles := []maptile.Tile{top}
+		if z < top.Z {
+			tiles = []maptile.Tile{top.Parent()}
+			for tiles[0].Z > z {
+				tiles[0] = tiles[0].Parent()
+			}
+		}
+		for tiles[0].Z < z {
+			var next []maptile.Tile
+			for _, tl := range tiles {
+				next = append(next, tl.Children()...)
+			}
+			tiles = next
+		}
+		for _, tl := range tiles {
+			b, st, err := r.Render(ctx, src, []Layer{layer}, tl, MVT)
+			if err != nil {
+				t.Fatal(err)
+			}
+			grouped, bare = grouped+st.Grouped, bare+st.Bare
+			if len(b) > MaxTileBytes {
+				t.Errorf("tile %v: %d bytes, over the cap of %d", tl, len(b), MaxTileBytes)
+			}
+			ls, err := DecodeMVT(b)
+			if err != nil {
+				t.Fatalf("tile %v: %v", tl, err)
+			}
+			side := float64(Extent) / float64(store.ClusterCells(z))
+			counted, cells := 0, map[[2]int32]bool{}
+			for _, l := range ls {
+				for _, f := range l.Features {
+					n := 1
+					switch v := f.Properties["point_count"].(type) {
+					case int64:
+						n = int(v)
+					case uint64:
+						n = int(v)
+					case float64:
+						n = int(v)
+					}
+					counted += n
+					if f.Properties["id"] == nil {
+						t.Errorf("tile %v: feature %d has no id", tl, f.ID)
+					}
+					if isSquare(f.Geometry) {
+						cells[squareCell(f.Geometry, side)] = true
+					}
+					if ok, err := topo.Valid(f.Geometry); err != nil || !ok {
+						t.Errorf("tile %v: site %d is not valid for GEOS (%v)", tl, f.ID, err)
+					}
+				}
+			}
+			sites, want := expectedSites(src, tl)
+			if counted != sites {
+				t.Errorf("tile %v: %d sites counted (drawn, or in a square's point_count), %d in the tile", tl, counted, sites)
+			}
+			for _, c := range want {
+				if !cells[squareCell(c, side)] {
+					t.Errorf("tile %v: the cell of site square %v is left empty", tl, c)
+					break
+				}
+			}
+		}
+	}
+	if grouped == 0 || bare == 0 {
+		t.Errorf("%d squares grouped, %d bare: the layer no longer tests the cap", grouped, bare)
+	}
+}
+
+// expectedSites is the number of sites of src that tile tl holds before the cap is applied (the
+// generaliser's output at the zoom's tolerance, with its rules for sites too small to draw and for sites
+// at the tile's edge), and their squares.
+func expectedSites(src fakeSource, tl maptile.Tile) (int, []orb.Geometry) {
+	proj := newProjection(tl)
+	bbox := tileBound(tl, Buffer)
+	var geoms []orb.Geometry
+	for _, f := range src {
+		if f.Geometry.Bound().Intersects(bbox) {
+			geoms = append(geoms, proj.toTileWithin(f.Geometry, bbox))
+		}
+	}
+	tol := Tolerance
+	if tl.Z == MaxZoom {
+		tol = 0
+	}
+	g := &generaliser{tol: tol, bound: orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}}
+	n := 0
+	var squares []orb.Geometry
+	for _, out := range g.generaliseAll(geoms, uint32(tl.Z), tol) {
+		if out != nil {
+			n++
+		}
+		if isSquare(out) {
+			squares = append(squares, out)
+		}
+	}
+	return n, squares
 }
