@@ -42,7 +42,7 @@ const (
 	// 512-px tiles.
 	Tolerance = 4.0
 	// Revision changes when the tile making changes, so that ETags and caches of earlier tiles expire.
-	Revision = 1
+	Revision = 2
 )
 
 // Format is a tile encoding.
