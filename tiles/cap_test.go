@@ -72,8 +72,6 @@ func TestRenderStopsCoarseningWhenItDoesNotPay(t *testing.T) {
 func TestDenseTilesUnderTheCap(t *testing.T) {
 	layer, src, top := denseLayer(12000, 30)
 	r := geosRenderer()
-	var topo geo.Topology
-	ctx := context.Background()
 	grouped, bare := 0, 0
 	for z := maptile.Zoom(0); z <= 9; z++ {
 		tiles := []maptile.Tile{top}
@@ -91,58 +89,78 @@ func TestDenseTilesUnderTheCap(t *testing.T) {
 			tiles = next
 		}
 		for _, tl := range tiles {
-			b, st, err := r.Render(ctx, src, []Layer{layer}, tl, MVT)
-			if err != nil {
-				t.Fatal(err)
-			}
+			st := checkCappedTile(t, r, layer, src, tl)
 			grouped, bare = grouped+st.Grouped, bare+st.Bare
-			if len(b) > MaxTileBytes {
-				t.Errorf("tile %v: %d bytes, over the cap of %d", tl, len(b), MaxTileBytes)
-			}
-			ls, err := DecodeMVT(b)
-			if err != nil {
-				t.Fatalf("tile %v: %v", tl, err)
-			}
-			side := float64(Extent) / float64(store.ClusterCells(z))
-			counted, cells := 0, map[[2]int32]bool{}
-			for _, l := range ls {
-				for _, f := range l.Features {
-					n := 1
-					switch v := f.Properties["point_count"].(type) {
-					case int64:
-						n = int(v)
-					case uint64:
-						n = int(v)
-					case float64:
-						n = int(v)
-					}
-					counted += n
-					if f.Properties["id"] == nil {
-						t.Errorf("tile %v: feature %d has no id", tl, f.ID)
-					}
-					if isSquare(f.Geometry) {
-						cells[squareCell(f.Geometry, side)] = true
-					}
-					if ok, err := topo.Valid(f.Geometry); err != nil || !ok {
-						t.Errorf("tile %v: site %d is not valid for GEOS (%v)", tl, f.ID, err)
-					}
-				}
-			}
-			sites, want := expectedSites(src, tl)
-			if counted != sites {
-				t.Errorf("tile %v: %d sites counted (drawn, or in a square's point_count), %d in the tile", tl, counted, sites)
-			}
-			for _, c := range want {
-				if !cells[squareCell(c, side)] {
-					t.Errorf("tile %v: the cell of site square %v is left empty", tl, c)
-					break
-				}
-			}
 		}
 	}
 	if grouped == 0 || bare == 0 {
 		t.Errorf("%d squares grouped, %d bare: the layer no longer tests the cap", grouped, bare)
 	}
+}
+
+// The same on a tile over the cap for the attributes of its drawn sites (5,000 sites 10 km across on one z6
+// tile): every feature keeps only its id.
+func TestDenseDrawnTileUnderTheCap(t *testing.T) {
+	layer, src, tl := denseLayer(0, 5000)
+	st := checkCappedTile(t, geosRenderer(), layer, src, tl)
+	if st.Squares > 0 || st.Bare < 5000 {
+		t.Errorf("%d squares, %d features bare: the layer no longer tests drawn sites over the cap", st.Squares, st.Bare)
+	}
+}
+
+// checkCappedTile renders tile tl of layer and checks that it is under the cap, that its sites are all
+// drawn or counted (point_count), that the cells of the grouping grid holding a site's square still hold
+// one, that every feature keeps its id and every polygon is valid for GEOS.
+func checkCappedTile(t *testing.T, r *Renderer, layer Layer, src fakeSource, tl maptile.Tile) Stats {
+	t.Helper()
+	var topo geo.Topology
+	b, st, err := r.Render(context.Background(), src, []Layer{layer}, tl, MVT)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) > MaxTileBytes {
+		t.Errorf("tile %v: %d bytes, over the cap of %d", tl, len(b), MaxTileBytes)
+	}
+	ls, err := DecodeMVT(b)
+	if err != nil {
+		t.Fatalf("tile %v: %v", tl, err)
+	}
+	side := float64(Extent) / float64(store.ClusterCells(tl.Z))
+	counted, cells := 0, map[[2]int32]bool{}
+	for _, l := range ls {
+		for _, f := range l.Features {
+			n := 1
+			switch v := f.Properties["point_count"].(type) {
+			case int64:
+				n = int(v)
+			case uint64:
+				n = int(v)
+			case float64:
+				n = int(v)
+			}
+			counted += n
+			if f.Properties["id"] == nil {
+				t.Errorf("tile %v: feature %d has no id", tl, f.ID)
+			}
+			if isSquare(f.Geometry) {
+				cells[squareCell(f.Geometry, side)] = true
+			}
+			if ok, err := topo.Valid(f.Geometry); err != nil || !ok {
+				t.Errorf("tile %v: site %d is not valid for GEOS (%v)", tl, f.ID, err)
+			}
+		}
+	}
+	sites, want := expectedSites(src, tl)
+	if counted != sites {
+		t.Errorf("tile %v: %d sites counted (drawn, or in a square's point_count), %d in the tile", tl, counted, sites)
+	}
+	for _, c := range want {
+		if !cells[squareCell(c, side)] {
+			t.Errorf("tile %v: the cell of site square %v is left empty", tl, c)
+			break
+		}
+	}
+	return st
 }
 
 // expectedSites is the number of sites of src that tile tl holds before the cap is applied (the

@@ -173,7 +173,7 @@ type Stats struct {
 	Tolerance float64 // the Douglas-Peucker tolerance used, in tile units
 	Passes    int     // generalisations made (more than one when the tile was over MaxTileBytes)
 	Grouped   int     // squares written as part of another one's point_count (a tile over MaxTileBytes)
-	Bare      int     // squares written with their bare fields only (a tile over MaxTileBytes)
+	Bare      int     // features written with their id (and name) only (a tile over MaxTileBytes)
 }
 
 // Render makes tile t of layers in format f. An empty tile (no feature in any layer) is nil bytes.
