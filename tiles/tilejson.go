@@ -70,8 +70,9 @@ func NewTileJSON(layers []Layer, tileURL string) TileJSON {
 		for _, f := range l.Fields {
 			vl.Fields[f.Name] = fieldType(f.Type)
 		}
-		if isPointLayer(d) {
-			// Up to store.ClusterMaxZoom, a feature may stand for several points (when the store keeps clusters).
+		if !strings.Contains(d.GeometryType, "LINESTRING") {
+			// A point may stand for several points up to store.ClusterMaxZoom (when the store keeps clusters),
+			// a site's square for several sites too small to draw in a tile over the size cap (cap.go).
 			vl.Fields["point_count"] = "Number"
 		}
 		tj.VectorLayers = append(tj.VectorLayers, vl)

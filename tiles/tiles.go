@@ -35,13 +35,14 @@ const (
 	// MaxZoom is the deepest zoom tiles are made for; clients over-zoom its tiles beyond it (they hold every
 	// vertex, on a grid of 4096 per tile: about 0.6 m at the equator, 0.4 m in France).
 	MaxZoom = 14
-	// MaxTileBytes caps an encoded tile: a tile over it is made again with coarser generalisation.
+	// MaxTileBytes caps an encoded tile: a tile over it is made again with coarser generalisation, or with
+	// its sites too small to draw grouped and their attributes cut (see cap.go).
 	MaxTileBytes = 500 << 10
 	// Tolerance is the Douglas-Peucker tolerance below MaxZoom, in tile units: half a pixel of MapLibre's
 	// 512-px tiles.
 	Tolerance = 4.0
 	// Revision changes when the tile making changes, so that ETags and caches of earlier tiles expire.
-	Revision = 1
+	Revision = 2
 )
 
 // Format is a tile encoding.
@@ -170,6 +171,9 @@ type Stats struct {
 	Retried   int     // polygons redone with less simplification to stay valid
 	Repaired  int     // polygons repaired by GEOS
 	Tolerance float64 // the Douglas-Peucker tolerance used, in tile units
+	Passes    int     // generalisations made (more than one when the tile was over MaxTileBytes)
+	Grouped   int     // squares written as part of another one's point_count (a tile over MaxTileBytes)
+	Bare      int     // features written with their id (and name) only (a tile over MaxTileBytes)
 }
 
 // Render makes tile t of layers in format f. An empty tile (no feature in any layer) is nil bytes.
@@ -246,17 +250,12 @@ func (r *Renderer) Render(ctx context.Context, src FeatureSource, layers []Layer
 			projected[i][j] = proj.toTileWithin(sf.Geometry, bbox)
 		}
 	}
-	for attempt := 0; ; attempt++ {
-		b, st, err := r.encode(ctx, layers, feats, counts, drawn, projected, proj, f, tol, uint32(t.Z))
-		if err != nil || len(b) <= MaxTileBytes || attempt >= 8 {
-			return b, st, err
-		}
-		// Too big: coarser generalisation until it fits (points are thinned on a coarser grid too).
-		tol = math.Max(tol*2, Tolerance)
-	}
+	return r.fit(ctx, layers, feats, counts, drawn, projected, proj, f, tol, uint32(t.Z))
 }
 
-func (r *Renderer) encode(ctx context.Context, layers []Layer, feats [][]*store.Feature, counts [][]int64, drawn []bool, projected [][]orb.Geometry, proj projection, f Format, tol float64, z uint32) ([]byte, Stats, error) {
+// generalise generalises every layer's projected geometries at tol: outs[i][j] is feature j of layer i in
+// tile units, nil when it is left out of the tile.
+func (r *Renderer) generalise(ctx context.Context, layers []Layer, counts [][]int64, drawn []bool, projected [][]orb.Geometry, tol float64, z uint32) ([][]orb.Geometry, Stats) {
 	st := Stats{Tolerance: tol}
 	g := &generaliser{tol: tol, bound: orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}}
 	if r.Repair != nil {
@@ -313,13 +312,17 @@ func (r *Renderer) encode(ctx context.Context, layers []Layer, feats [][]*store.
 			}
 		}
 	}
-	if st.Features == 0 {
-		return nil, st, nil
-	}
+	return outs, st
+}
+
+// write encodes the generalised features of a tile in f; counts[i][j], when counts[i] is set, is the number
+// of sites or points feature j of layer i stands for (point_count when over 1), and drop, when set, says
+// which field k of feature j of layer i is left out (a tile over the cap, see cap.go).
+func (r *Renderer) write(layers []Layer, feats [][]*store.Feature, counts [][]int64, outs [][]orb.Geometry, proj projection, f Format, drop func(i, j, k int) bool) ([]byte, error) {
 	if f == MVT && !r.orbMVT {
-		b, err := writeMVT(layers, feats, counts, outs)
+		b, err := writeMVT(layers, feats, counts, outs, drop)
 		if !errors.Is(err, errMVTValue) {
-			return b, st, err
+			return b, err
 		}
 	}
 	var (
@@ -335,7 +338,7 @@ func (r *Renderer) encode(ctx context.Context, layers []Layer, feats [][]*store.
 			}
 			props := make(geojson.Properties, len(l.Fields)+1)
 			for k, fl := range l.Fields {
-				if v := sf.Values[k]; v != nil {
+				if v := sf.Values[k]; v != nil && (drop == nil || !drop(i, j, k)) {
 					props[fl.Name] = v
 				}
 			}
@@ -360,19 +363,19 @@ func (r *Renderer) encode(ctx context.Context, layers []Layer, feats [][]*store.
 		}
 	}
 	if f == GeoJSON {
-		return appendGeoJSON(nil, fc), st, nil
+		return appendGeoJSON(nil, fc), nil
 	}
 	b, err := EncodeMVT(mvtLayers)
 	if err != nil {
-		return nil, st, fmt.Errorf("encode tile: %w", err)
+		return nil, fmt.Errorf("encode tile: %w", err)
 	}
-	return b, st, nil
+	return b, nil
 }
 
-// writeMVT encodes the generalised features of a tile (outs[i][j] of feats[i][j], nil when left out) with
-// mvtWriter: the bytes EncodeMVT would make of the same properties, or errMVTValue when a value is of a type
+// writeMVT encodes the generalised features of a tile (outs[i][j] of feats[i][j], nil when left out; drop as
+// write's) with mvtWriter: the bytes EncodeMVT would make of the same properties, or errMVTValue when a value is of a type
 // only orb's encoder writes.
-func writeMVT(layers []Layer, feats [][]*store.Feature, counts [][]int64, outs [][]orb.Geometry) ([]byte, error) {
+func writeMVT(layers []Layer, feats [][]*store.Feature, counts [][]int64, outs [][]orb.Geometry, drop func(i, j, k int) bool) ([]byte, error) {
 	var b []byte
 	for i, l := range layers {
 		// The properties by name, as orb's encoder sorts them; pointCount marks point_count (a cluster's
@@ -412,7 +415,7 @@ func writeMVT(layers []Layer, feats [][]*store.Feature, counts [][]int64, outs [
 			}
 			for k, p := range props {
 				vals[k] = nil
-				if p.field >= 0 {
+				if p.field >= 0 && (drop == nil || !drop(i, j, p.field)) {
 					vals[k] = sf.Values[p.field]
 				}
 				if p.pointCount && counts[i][j] > 1 {

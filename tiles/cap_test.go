@@ -1,0 +1,194 @@
+package tiles
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"github.com/patrimap/patrimap/geo"
+	"github.com/patrimap/patrimap/store"
+)
+
+// denseLayer is a ZNIEFF-1-like layer over the z6 tile of the Alps (5°E 45.5°N): n sites of 12 vertices,
+// irregular, 60 to 300 m across (squares of MinSize up to z8) spread evenly, and large ones 10 km across
+// (drawn from z5), with the key attributes of an INPN import: the communes, a 9-digit id, the kind, a name
+// of 30 to 50 characters and the INPN page.
+func denseLayer(n, large int) (Layer, fakeSource, maptile.Tile) {
+	tile := maptile.At(orb.Point{5.0, 45.5}, 6)
+	b := tile.Bound()
+	rng := rand.New(rand.NewPCG(6, 45))
+	layer := Layer{Dataset: store.Dataset{DatasetInfo: store.DatasetInfo{ID: "znieff1"}, GeometryType: "MULTIPOLYGON"},
+		Fields: []store.Field{{Name: "commune", Type: store.FieldText}, {Name: "id", Type: store.FieldText}, {Name: "kind", Type: store.FieldText},
+			{Name: "name", Type: store.FieldText}, {Name: "url", Type: store.FieldText}}}
+	words := []string{"Marais", "Tourbière", "Pelouses sèches", "Gorges", "Forêt", "Coteaux", "Lac", "Prairies humides", "Rochers", "Vallon"}
+	places := []string{"de la Combe", "du Grand Bois", "des Écouges", "de Saint-Martin", "du Col de l'Arc", "de la Chartreuse", "des Aiguilles"}
+	var src fakeSource
+	for i := range n + large {
+		c := orb.Point{b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
+		radius := 0.0003 + rng.Float64()*0.0012 // degrees: 30 to 150 m
+		if i >= n {
+			radius = 0.05
+		}
+		ring := make(orb.Ring, 0, 13)
+		for k := range 12 {
+			a := float64(k) * 2 * math.Pi / 12
+			r := radius * (0.6 + 0.4*rng.Float64())
+			ring = append(ring, orb.Point{c[0] + r*math.Cos(a), c[1] + r*math.Sin(a)*0.7})
+		}
+		ring = append(ring, ring[0])
+		id := fmt.Sprintf("%09d", 820030000+i)
+		name := fmt.Sprintf("%s %s n° %d", words[rng.IntN(len(words))], places[rng.IntN(len(places))], i)
+		src = append(src, store.Feature{FID: int64(i + 1), Geometry: orb.MultiPolygon{{ring}},
+			Values: []any{places[rng.IntN(len(places))][3:] + ", " + places[rng.IntN(len(places))][3:] + ", Saint-Pierre-d'Entremont", id, "ZNIEFF de type 1", name, "https://inpn.mnhn.fr/zone/znieff/" + id}})
+	}
+	return layer, src, tile
+}
+
+// A tile over the cap for its attributes, not its shapes, is generalised once or twice, not nine times: a
+// coarser tolerance does not shrink squares.
+func TestRenderStopsCoarseningWhenItDoesNotPay(t *testing.T) {
+	layer, src, tile := denseLayer(6000, 30)
+	b, st, err := (&Renderer{}).Render(context.Background(), src, []Layer{layer}, tile, MVT)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d bytes, %d features, %d squares, %d passes", len(b), st.Features, st.Squares, st.Passes)
+	if st.Squares < 5000 {
+		t.Fatalf("%d squares: the layer no longer tests sites too small to draw", st.Squares)
+	}
+	if st.Passes > 2 {
+		t.Errorf("%d generalisations of a tile made of squares: a coarser one cannot shrink it", st.Passes)
+	}
+}
+
+// Every tile of a dense layer (12,000 sites too small to draw on one z6 tile, 30 drawn ones) is under the
+// cap, from z0 to z9; every site of a tile is drawn or counted once in a square's point_count; every cell of
+// the grouping grid that holds a site's square still holds one; every polygon is valid for GEOS.
+func TestDenseTilesUnderTheCap(t *testing.T) {
+	layer, src, top := denseLayer(12000, 30)
+	r := geosRenderer()
+	grouped, bare := 0, 0
+	for z := maptile.Zoom(0); z <= 9; z++ {
+		tiles := []maptile.Tile{top}
+		if z < top.Z {
+			tiles = []maptile.Tile{top.Parent()}
+			for tiles[0].Z > z {
+				tiles[0] = tiles[0].Parent()
+			}
+		}
+		for tiles[0].Z < z {
+			var next []maptile.Tile
+			for _, tl := range tiles {
+				next = append(next, tl.Children()...)
+			}
+			tiles = next
+		}
+		for _, tl := range tiles {
+			st := checkCappedTile(t, r, layer, src, tl)
+			grouped, bare = grouped+st.Grouped, bare+st.Bare
+		}
+	}
+	if grouped == 0 || bare == 0 {
+		t.Errorf("%d squares grouped, %d bare: the layer no longer tests the cap", grouped, bare)
+	}
+}
+
+// The same on a tile over the cap for the attributes of its drawn sites (5,000 sites 10 km across on one z6
+// tile): every feature keeps only its id.
+func TestDenseDrawnTileUnderTheCap(t *testing.T) {
+	layer, src, tl := denseLayer(0, 5000)
+	st := checkCappedTile(t, geosRenderer(), layer, src, tl)
+	if st.Squares > 0 || st.Bare < 5000 {
+		t.Errorf("%d squares, %d features bare: the layer no longer tests drawn sites over the cap", st.Squares, st.Bare)
+	}
+}
+
+// checkCappedTile renders tile tl of layer and checks that it is under the cap, that its sites are all
+// drawn or counted (point_count), that the cells of the grouping grid holding a site's square still hold
+// one, that every feature keeps its id and every polygon is valid for GEOS.
+func checkCappedTile(t *testing.T, r *Renderer, layer Layer, src fakeSource, tl maptile.Tile) Stats {
+	t.Helper()
+	var topo geo.Topology
+	b, st, err := r.Render(context.Background(), src, []Layer{layer}, tl, MVT)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) > MaxTileBytes {
+		t.Errorf("tile %v: %d bytes, over the cap of %d", tl, len(b), MaxTileBytes)
+	}
+	ls, err := DecodeMVT(b)
+	if err != nil {
+		t.Fatalf("tile %v: %v", tl, err)
+	}
+	side := float64(Extent) / float64(store.ClusterCells(tl.Z))
+	counted, cells := 0, map[[2]int32]bool{}
+	for _, l := range ls {
+		for _, f := range l.Features {
+			n := 1
+			switch v := f.Properties["point_count"].(type) {
+			case int64:
+				n = int(v)
+			case uint64:
+				n = int(v)
+			case float64:
+				n = int(v)
+			}
+			counted += n
+			if f.Properties["id"] == nil {
+				t.Errorf("tile %v: feature %d has no id", tl, f.ID)
+			}
+			if isSquare(f.Geometry) {
+				cells[squareCell(f.Geometry, side)] = true
+			}
+			if ok, err := topo.Valid(f.Geometry); err != nil || !ok {
+				t.Errorf("tile %v: site %d is not valid for GEOS (%v)", tl, f.ID, err)
+			}
+		}
+	}
+	sites, want := expectedSites(src, tl)
+	if counted != sites {
+		t.Errorf("tile %v: %d sites counted (drawn, or in a square's point_count), %d in the tile", tl, counted, sites)
+	}
+	for _, c := range want {
+		if !cells[squareCell(c, side)] {
+			t.Errorf("tile %v: the cell of site square %v is left empty", tl, c)
+			break
+		}
+	}
+	return st
+}
+
+// expectedSites is the number of sites of src that tile tl holds before the cap is applied (the
+// generaliser's output at the zoom's tolerance, with its rules for sites too small to draw and for sites
+// at the tile's edge), and their squares.
+func expectedSites(src fakeSource, tl maptile.Tile) (int, []orb.Geometry) {
+	proj := newProjection(tl)
+	bbox := tileBound(tl, Buffer)
+	var geoms []orb.Geometry
+	for _, f := range src {
+		if f.Geometry.Bound().Intersects(bbox) {
+			geoms = append(geoms, proj.toTileWithin(f.Geometry, bbox))
+		}
+	}
+	tol := Tolerance
+	if tl.Z == MaxZoom {
+		tol = 0
+	}
+	g := &generaliser{tol: tol, bound: orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}}
+	n := 0
+	var squares []orb.Geometry
+	for _, out := range g.generaliseAll(geoms, uint32(tl.Z), tol) {
+		if out != nil {
+			n++
+		}
+		if isSquare(out) {
+			squares = append(squares, out)
+		}
+	}
+	return n, squares
+}
