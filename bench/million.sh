@@ -21,7 +21,8 @@
 #   bench/million.sh                                   (needs python3, sqlite3, curl; builds patrimap)
 #   POINTS=100000 RUNS=1 bench/million.sh              a quick run
 #   KEEP=/tmp/million bench/million.sh                 keep the points file (and reuse it next time)
-#   POLYGONS=/work/shared/data/inpn/znieff1 bench/million.sh     adds the dense polygon layer
+#   POLYGONS=testdata/inpn/apb/apb.zip bench/million.sh    adds a polygon layer (the national APB)
+# The dense national polygon layer (a ZNIEFF-1-like one, since the real .shp is not at hand) is bench/dense.sh's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 POINTS=${POINTS:-1000000}

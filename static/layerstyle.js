@@ -22,7 +22,7 @@
         });
     });
   }
-  // radius is a point's radius at a zoom: base for one site; up to z8 the tiles group nearby points into one
+  // radius is a point's radius at a zoom: base for one site; up to z10 the tiles group nearby points into one
   // feature with point_count, drawn larger as it holds more (base + 3 px per power of ten).
   function radius(base) {
     return ["case", ["has", "point_count"], ["+", base, ["*", 3, ["log10", ["max", 1, ["to-number", ["get", "point_count"]]]]]], base];
