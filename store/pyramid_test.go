@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -69,7 +70,9 @@ func FuzzDecodePyramid(f *testing.F) {
 			return
 		}
 		for z := range all {
-			if g, err := PyramidZoom(b, z); err != nil || !orb.Equal(g, all[z]) {
+			// NaN coordinates (stored bytes may hold them) are never equal as floats: printed, they are.
+			g, err := PyramidZoom(b, z)
+			if err != nil || !orb.Equal(g, all[z]) && fmt.Sprintf("%T%v", g, g) != fmt.Sprintf("%T%v", all[z], all[z]) {
 				t.Errorf("zoom %d read alone: %v (%v), with the others %v", z, g, err, all[z])
 			}
 		}
