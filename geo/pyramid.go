@@ -54,9 +54,9 @@ func (t *Topology) Pyramid(g orb.Geometry, maxZoom int, grid TileGrid) []orb.Geo
 	}
 	// Web Mercator in [0, 1] once; each zoom scales it.
 	if polys != nil {
-		polys = project.MultiPolygon(orb.Clone(polys).(orb.MultiPolygon), mercator)
+		polys = project.MultiPolygon(orb.Clone(polys).(orb.MultiPolygon), Mercator)
 	} else {
-		lines = project.MultiLineString(orb.Clone(lines).(orb.MultiLineString), mercator)
+		lines = project.MultiLineString(orb.Clone(lines).(orb.MultiLineString), Mercator)
 	}
 	out := make([]orb.Geometry, maxZoom+1)
 	for z := range out {
@@ -68,7 +68,7 @@ func (t *Topology) Pyramid(g orb.Geometry, maxZoom int, grid TileGrid) []orb.Geo
 			drawn = linesOnGrid(lines, scale, grid)
 		}
 		// drawn is new: projected back in place.
-		out[z] = project.Geometry(drawn, func(p orb.Point) orb.Point { return unmercator(orb.Point{p[0] / scale, p[1] / scale}) })
+		out[z] = project.Geometry(drawn, func(p orb.Point) orb.Point { return Unmercator(orb.Point{p[0] / scale, p[1] / scale}) })
 	}
 	return out
 }
@@ -208,13 +208,16 @@ func scaleRing(r orb.Ring, scale float64) orb.Ring {
 // maxMercatorLat is where web Mercator stops (the square world).
 const maxMercatorLat = 85.0511287798066
 
-// mercator maps lon/lat to web Mercator in [0, 1] (y down), as the tiles project.
-func mercator(ll orb.Point) orb.Point {
+// Mercator maps lon/lat to web Mercator in the unit square, x eastwards from the antimeridian, y southwards
+// from the north edge, as tiles number them: the one projection of the pyramid and of the tiles, so that a
+// pyramid drawn on a zoom's grid lands on the tiles' grid exactly.
+func Mercator(ll orb.Point) orb.Point {
 	lat := math.Max(-maxMercatorLat, math.Min(maxMercatorLat, ll[1]))
 	sin := math.Sin(lat * math.Pi / 180)
 	return orb.Point{(ll[0] + 180) / 360, 0.5 - math.Log((1+sin)/(1-sin))/(4*math.Pi)}
 }
 
-func unmercator(p orb.Point) orb.Point {
+// Unmercator is the inverse of Mercator.
+func Unmercator(p orb.Point) orb.Point {
 	return orb.Point{p[0]*360 - 180, math.Atan(math.Sinh(math.Pi*(1-2*p[1]))) * 180 / math.Pi}
 }

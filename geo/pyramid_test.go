@@ -16,7 +16,7 @@ var tileGrid = TileGrid{Extent: 4096, Tolerance: 4, MinSize: 16}
 func onGrid(g orb.Geometry, z int) orb.Geometry {
 	scale := math.Ldexp(tileGrid.Extent, z)
 	return project.Geometry(orb.Clone(g), func(p orb.Point) orb.Point {
-		m := mercator(p)
+		m := Mercator(p)
 		return orb.Point{m[0] * scale, m[1] * scale}
 	})
 }

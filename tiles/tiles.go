@@ -12,7 +12,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"runtime"
 	"slices"
 	"strconv"
@@ -264,23 +263,7 @@ func (r *Renderer) generalise(ctx context.Context, layers []Layer, counts [][]in
 			if err != nil || out == nil {
 				return mp
 			}
-			var res orb.MultiPolygon
-			switch o := out.(type) {
-			case orb.Polygon:
-				res = orb.MultiPolygon{o}
-			case orb.MultiPolygon:
-				res = o
-			case orb.Collection:
-				for _, c := range o {
-					switch c := c.(type) {
-					case orb.Polygon:
-						res = append(res, c)
-					case orb.MultiPolygon:
-						res = append(res, c...)
-					}
-				}
-			}
-			return res
+			return geo.Polygons(out)
 		}
 	}
 	if r.Valid != nil {
@@ -494,22 +477,14 @@ func newProjection(t maptile.Tile) projection {
 	return projection{scale: s, x0: float64(t.X) * Extent, y0: float64(t.Y) * Extent}
 }
 
-const maxLat = 85.0511287798066
-
+// point projects ll into the tile's units (geo.Mercator, the pyramid's projection, scaled and shifted).
 func (p projection) point(ll orb.Point) orb.Point {
-	lat := math.Max(-maxLat, math.Min(maxLat, ll[1]))
-	x := (ll[0] + 180) / 360
-	sin := math.Sin(lat * math.Pi / 180)
-	y := 0.5 - math.Log((1+sin)/(1-sin))/(4*math.Pi)
-	return orb.Point{x*p.scale - p.x0, y*p.scale - p.y0}
+	m := geo.Mercator(ll)
+	return orb.Point{m[0]*p.scale - p.x0, m[1]*p.scale - p.y0}
 }
 
 func (p projection) unpoint(tp orb.Point) orb.Point {
-	x := (tp[0] + p.x0) / p.scale
-	y := (tp[1] + p.y0) / p.scale
-	lon := x*360 - 180
-	lat := math.Atan(math.Sinh(math.Pi*(1-2*y))) * 180 / math.Pi
-	return orb.Point{lon, lat}
+	return geo.Unmercator(orb.Point{(tp[0] + p.x0) / p.scale, (tp[1] + p.y0) / p.scale})
 }
 
 func (p projection) toTile(g orb.Geometry) orb.Geometry { return mapPoints(g, p.point) }
@@ -662,16 +637,7 @@ func (g *generaliser) shape(pg orb.Geometry) orb.Geometry {
 		return g.polygons(pg)
 	case orb.Collection:
 		// Not produced by patrimap's importers; keep the polygonal members.
-		var mp orb.MultiPolygon
-		for _, c := range pg {
-			switch c := c.(type) {
-			case orb.Polygon:
-				mp = append(mp, c)
-			case orb.MultiPolygon:
-				mp = append(mp, c...)
-			}
-		}
-		return g.polygons(mp)
+		return g.polygons(geo.Polygons(pg))
 	}
 	return nil
 }

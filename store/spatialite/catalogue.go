@@ -103,3 +103,16 @@ func readDataset(row *sql.Row, id string) (store.Dataset, error) {
 	}
 	return d, nil
 }
+
+// rowQuerier is what tableExists reads through: a transaction, a snapshot's or an import's, or a connection.
+type rowQuerier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// tableExists says whether the database holds a table of that name: the side tables a dataset gets at import
+// (full-text index, its words, pyramid, clusters) are missing from datasets imported before they existed.
+func tableExists(ctx context.Context, q rowQuerier, name string) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, name).Scan(&n)
+	return n > 0, err
+}

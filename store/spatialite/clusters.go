@@ -141,11 +141,11 @@ type clusterCellRow struct {
 func (sn *snapshot) clusterCells(ctx context.Context, d store.Dataset, cellsOf string, tileArgs []any) ([]clusterCellRow, error) {
 	rows, err := sn.tx.QueryContext(ctx, `SELECT c.n, c.fid, c.lon, c.lat`+cellsOf+` ORDER BY c.fid`, tileArgs...)
 	if err != nil {
-		var n int
-		if qerr := sn.tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, clusterTable(d.Table)).Scan(&n); qerr != nil {
+		ok, qerr := tableExists(ctx, sn.tx, clusterTable(d.Table))
+		if qerr != nil {
 			return nil, fmt.Errorf("dataset %s: clusters: %w", d.ID, qerr)
 		}
-		if n == 0 {
+		if !ok {
 			return nil, fmt.Errorf("dataset %s: %w", d.ID, store.ErrNoClusters)
 		}
 		return nil, fmt.Errorf("dataset %s: cluster query: %w", d.ID, err)

@@ -38,11 +38,11 @@ func initMemo(ctx context.Context, conn *sql.Conn) error {
 	if _, err := tx.ExecContext(ctx, memoSchema); err != nil {
 		return err
 	}
-	var old int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'patrimap_territories'`).Scan(&old); err != nil {
+	old, err := tableExists(ctx, tx, "patrimap_territories")
+	if err != nil {
 		return err
 	}
-	if old == 1 {
+	if old {
 		for _, stmt := range oldTerritories {
 			if _, err := tx.ExecContext(ctx, stmt); err != nil {
 				return err

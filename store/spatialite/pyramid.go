@@ -95,21 +95,25 @@ func (im *importer) stagedPyramids(ctx context.Context, after int64, n int) ([]s
 // zoomColumn is the column of the pyramid table that holds zoom z (0 to store.PyramidMaxZoom).
 func zoomColumn(z int) string { return "z" + strconv.Itoa(z) }
 
-// hasPyramid tells whether d has a pyramid (datasets imported before pyramids have none).
-func (sn *snapshot) hasPyramid(ctx context.Context, d store.Dataset) bool {
-	var n int
-	err := sn.tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, pyramidTable(d.Table)).Scan(&n)
-	return err == nil && n == 1
+// noPyramid explains err, the failure of a query reading d's pyramid: store.ErrNoPyramid when d has none
+// (datasets imported before pyramids), what broke otherwise. Asked only when a query fails, so that a tile
+// costs no lookup of the catalogue.
+func (sn *snapshot) noPyramid(ctx context.Context, d store.Dataset, what string, err error) error {
+	ok, qerr := tableExists(ctx, sn.tx, pyramidTable(d.Table))
+	switch {
+	case qerr != nil:
+		return fmt.Errorf("dataset %s: pyramid: %w", d.ID, qerr)
+	case !ok:
+		return fmt.Errorf("dataset %s: %w", d.ID, store.ErrNoPyramid)
+	}
+	return fmt.Errorf("dataset %s: %s: %w", d.ID, what, err)
 }
 
 // Pyramids streams the stored pyramids of d in fid order.
 func (sn *snapshot) Pyramids(ctx context.Context, d store.Dataset, each func(fid int64, zooms []orb.Geometry) error) error {
-	if !sn.hasPyramid(ctx, d) {
-		return fmt.Errorf("dataset %s: %w", d.ID, store.ErrNoPyramid)
-	}
 	rows, err := sn.tx.QueryContext(ctx, `SELECT * FROM `+quoteIdent(pyramidTable(d.Table))+` ORDER BY fid`)
 	if err != nil {
-		return fmt.Errorf("dataset %s: pyramid: %w", d.ID, err)
+		return sn.noPyramid(ctx, d, "pyramid", err)
 	}
 	defer rows.Close()
 	var fid int64

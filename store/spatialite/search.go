@@ -114,11 +114,11 @@ func matchExpression(tq store.TextQuery, last string) string {
 
 // textCondition restricts a query to the features of d whose text matches, or says that d has no index.
 func (sn *snapshot) textCondition(ctx context.Context, d store.Dataset, text string) (condition, error) {
-	var n int
-	if err := sn.tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, textTable(d.Table)).Scan(&n); err != nil {
+	ok, err := tableExists(ctx, sn.tx, textTable(d.Table))
+	if err != nil {
 		return condition{}, fmt.Errorf("dataset %s: full-text index: %w", d.ID, err)
 	}
-	if n == 0 {
+	if !ok {
 		return condition{}, fmt.Errorf("dataset %s: %w", d.ID, store.ErrNoTextIndex)
 	}
 	ft := quoteIdent(textTable(d.Table))
@@ -205,11 +205,11 @@ const maxTerms = 32
 // no list of them. An empty list (not nil) says that no word starts so.
 func (sn *snapshot) prefixTerms(ctx context.Context, d store.Dataset, prefix string) ([]string, error) {
 	tt := termsTable(d.Table)
-	var n int
-	if err := sn.tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, tt).Scan(&n); err != nil {
+	ok, err := tableExists(ctx, sn.tx, tt)
+	if err != nil {
 		return nil, fmt.Errorf("dataset %s: words of the full-text index: %w", d.ID, err)
 	}
-	if n == 0 {
+	if !ok {
 		return nil, nil
 	}
 	// Terms compare as bytes: those starting with prefix lie between it and it followed by the last code point.

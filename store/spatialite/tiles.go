@@ -25,9 +25,6 @@ func (sn *snapshot) PyramidTileFeatures(ctx context.Context, d store.Dataset, z 
 	if z < 0 || z > store.PyramidMaxZoom {
 		return fmt.Errorf("dataset %s: no pyramid zoom %d (0 to %d)", d.ID, z, store.PyramidMaxZoom)
 	}
-	if !sn.hasPyramid(ctx, d) {
-		return fmt.Errorf("dataset %s: %w", d.ID, store.ErrNoPyramid)
-	}
 	return sn.tileFeatures(ctx, d, bbox, 0, 0, z, cols, each)
 }
 
@@ -73,6 +70,9 @@ func (sn *snapshot) tileFeatures(ctx context.Context, d store.Dataset, bbox orb.
 			` WHERE xmin <= ? AND xmax >= ? AND ymin <= ? AND ymax >= ?) ORDER BY t.fid`)
 	}
 	rows, err := sn.tx.QueryContext(ctx, b.String(), args...)
+	if err != nil && pz >= 0 {
+		return sn.noPyramid(ctx, d, "tile query", err)
+	}
 	if err != nil {
 		return fmt.Errorf("dataset %s: tile query: %w", d.ID, err)
 	}
