@@ -2,19 +2,12 @@ package main
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/patrimap/patrimap/server"
-	"github.com/patrimap/patrimap/static"
-	"github.com/patrimap/patrimap/store/spatialite"
 )
 
 // browserTools returns Node.js and Debian's chromium, and checks that playwright-core is installed: what the
@@ -74,19 +67,4 @@ func runSpec(t *testing.T, node, spec string, limit time.Duration, env ...string
 	if err != nil {
 		t.Fatalf("%s: %v: the checks marked FAIL above failed", spec, err)
 	}
-}
-
-// serveDB serves the store db as patrimap serve does, until the test ends.
-func serveDB(t *testing.T, db string) *httptest.Server {
-	t.Helper()
-	st, err := spatialite.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), static.Files).Handler())
-	t.Cleanup(func() {
-		srv.Close()
-		st.Close()
-	})
-	return srv
 }

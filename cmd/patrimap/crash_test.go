@@ -27,7 +27,6 @@ import (
 	"github.com/paulmach/orb/encoding/wkb"
 
 	"github.com/patrimap/patrimap/store"
-	"github.com/patrimap/patrimap/store/spatialite"
 )
 
 // TestMain lets the test binary run as the patrimap command (PATRIMAP_TEST_RUN_MAIN=1): the tests below kill
@@ -132,35 +131,23 @@ func (b *crashBench) mustImport(t *testing.T, db, shp string) {
 // readFingerprint opens the store as the server does and reads the whole dataset apb.
 func readFingerprint(t *testing.T, db string) fingerprint {
 	t.Helper()
-	ctx := context.Background()
-	st, err := spatialite.Open(ctx, db)
-	if err != nil {
-		t.Fatalf("the store does not open: %v", err)
-	}
-	defer st.Close()
-	sn, err := st.Snapshot(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sn.Close()
-	d, err := sn.Dataset(ctx, "apb")
-	if err != nil {
-		t.Fatalf("dataset apb: %v", err)
-	}
 	h := sha256.New()
 	var fp fingerprint
-	err = sn.Features(ctx, d, store.Query{}, func(f *store.Feature) error {
-		fp.n++
-		g, err := wkb.Marshal(f.Geometry)
-		fmt.Fprintf(h, "%d %x %v %v\n", f.FID, g, err, f.Values)
-		return nil
+	readDataset(t, db, "apb", func(sn store.Snapshot, d store.Dataset) {
+		ctx := context.Background()
+		err := sn.Features(ctx, d, store.Query{}, func(f *store.Feature) error {
+			fp.n++
+			g, err := wkb.Marshal(f.Geometry)
+			fmt.Fprintf(h, "%d %x %v %v\n", f.FID, g, err, f.Values)
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("reading apb: %v", err)
+		}
+		if n, err := sn.Count(ctx, d, store.Query{}); err != nil || n != fp.n {
+			t.Fatalf("apb counts %d features and streams %d (%v)", n, fp.n, err)
+		}
 	})
-	if err != nil {
-		t.Fatalf("reading apb: %v", err)
-	}
-	if n, err := sn.Count(ctx, d, store.Query{}); err != nil || n != fp.n {
-		t.Fatalf("apb counts %d features and streams %d (%v)", n, fp.n, err)
-	}
 	fp.hash = fmt.Sprintf("%x", h.Sum(nil))
 	return fp
 }

@@ -68,7 +68,7 @@ func TestDossierInChromium(t *testing.T) {
 		want[spec] = sqlFigures(t, db, spec, isereContours)
 	}
 
-	srv := serveDB(t, db)
+	srv := serveStore(t, db)
 	shots := screenshotDir(t, "dossier")
 	figFile := filepath.Join(t.TempDir(), "figures.json")
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)

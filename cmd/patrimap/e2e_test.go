@@ -6,10 +6,8 @@ import (
 	"errors"
 	"flag"
 	"io"
-	"log/slog"
 	"math"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,10 +16,6 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
-
-	"github.com/patrimap/patrimap/server"
-	"github.com/patrimap/patrimap/static"
-	"github.com/patrimap/patrimap/store/spatialite"
 )
 
 const rnnFile = "../../testdata/rnn-isere.geojson"
@@ -96,13 +90,7 @@ func TestImportThenReadWithGDAL(t *testing.T) {
 	}
 
 	// The server's GeoJSON, read back by GDAL.
-	st, err := spatialite.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	srv := httptest.NewServer(server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), static.Files).Handler())
-	defer srv.Close()
+	srv := serveStore(t, db)
 	url := srv.URL + "/datasets/rnn-isere.geojson"
 	viaGDAL := filepath.Join(t.TempDir(), "via-gdal.geojson")
 	gdal(t, "ogr2ogr", "-f", "GeoJSON", viaGDAL, url)

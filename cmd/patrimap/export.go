@@ -69,17 +69,12 @@ func runExportUMap(ctx context.Context, e *env, args []string) error {
 		return usageError{fmt.Errorf("export umap: --budget: %w", err)}
 	}
 
-	st, err := e.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	// One read view for the catalogue and the features: an import committing meanwhile is not half seen.
-	sn, err := st.Snapshot(ctx)
+	sn, done, err := e.openView(ctx)
 	if err != nil {
 		return err
 	}
-	defer sn.Close()
+	defer done()
 	all, err := sn.Datasets(ctx)
 	if err != nil {
 		return err

@@ -191,7 +191,7 @@ func TestExportUMapBudget(t *testing.T) {
 // answers the features of that view.
 func TestExportUMapLiveRemoteData(t *testing.T) {
 	db := isereStore(t)
-	srv := serveDB(t, db)
+	srv := serveStore(t, db)
 
 	dir := t.TempDir()
 	out, snap := filepath.Join(dir, "live.umap"), filepath.Join(dir, "snap.umap")

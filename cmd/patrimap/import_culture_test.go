@@ -12,43 +12,29 @@ import (
 
 	"github.com/patrimap/patrimap/importers/territory"
 	"github.com/patrimap/patrimap/store"
-	"github.com/patrimap/patrimap/store/spatialite"
 )
 
 // rowsOf reads back the features of a dataset as maps of column → value, with "@geom" the geometry's type
 // when the row is placed.
 func rowsOf(t *testing.T, db, id string) []map[string]any {
 	t.Helper()
-	ctx := context.Background()
-	st, err := spatialite.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	sn, err := st.Snapshot(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sn.Close()
-	d, err := sn.Dataset(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var out []map[string]any
-	err = sn.Features(ctx, d, store.Query{}, func(f *store.Feature) error {
-		m := map[string]any{}
-		for i, fl := range d.Fields {
-			m[fl.Name] = f.Values[i]
+	readDataset(t, db, id, func(sn store.Snapshot, d store.Dataset) {
+		err := sn.Features(context.Background(), d, store.Query{}, func(f *store.Feature) error {
+			m := map[string]any{}
+			for i, fl := range d.Fields {
+				m[fl.Name] = f.Values[i]
+			}
+			if f.Geometry != nil {
+				m["@geom"] = f.Geometry.GeoJSONType()
+			}
+			out = append(out, m)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		if f.Geometry != nil {
-			m["@geom"] = f.Geometry.GeoJSONType()
-		}
-		out = append(out, m)
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	return out
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -12,18 +11,12 @@ import (
 	"testing"
 
 	"github.com/patrimap/patrimap/store"
-	"github.com/patrimap/patrimap/store/spatialite"
 	"github.com/patrimap/patrimap/store/storetest"
 )
 
 func datasetsIn(t *testing.T, db string) map[string]store.Dataset {
 	t.Helper()
-	st, err := spatialite.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	ds := storetest.Datasets(t, st)
+	ds := storetest.Datasets(t, openStore(t, db))
 	m := map[string]store.Dataset{}
 	for _, d := range ds {
 		m[d.ID] = d

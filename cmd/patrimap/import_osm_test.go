@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"github.com/patrimap/patrimap/store"
-	"github.com/patrimap/patrimap/store/spatialite"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -11,6 +9,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/patrimap/patrimap/store"
 )
 
 const osmTestdata = "../../testdata/osm/"
@@ -40,16 +40,16 @@ func TestImportOSMFile(t *testing.T) {
 	if strings.Join(names, ",") != "id,name,kind,url,id_osm,nom" {
 		t.Errorf("fields %v", d.Fields)
 	}
-	st, err := spatialite.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	sn, _ := st.Snapshot(context.Background())
-	defer sn.Close()
 	var first *store.Feature
-	sn.Features(context.Background(), d, store.Query{Limit: 1}, func(f *store.Feature) error { c := *f; first = &c; return nil })
-	if id, _ := first.Values[0].(string); first == nil || !strings.HasPrefix(first.Values[3].(string), "https://www.openstreetmap.org/"+id) || first.Values[2] != "Aires de jeux" {
+	readDataset(t, db, d.ID, func(sn store.Snapshot, d store.Dataset) {
+		if err := sn.Features(context.Background(), d, store.Query{Limit: 1}, func(f *store.Feature) error { c := *f; first = &c; return nil }); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if first == nil {
+		t.Fatal("the dataset streams no feature")
+	}
+	if id, _ := first.Values[0].(string); !strings.HasPrefix(first.Values[3].(string), "https://www.openstreetmap.org/"+id) || first.Values[2] != "Aires de jeux" {
 		t.Errorf("first feature %v", first)
 	}
 

@@ -151,6 +151,20 @@ func (e *env) openStore(ctx context.Context) (store.Store, error) {
 	return stores.OpenWith(ctx, e.db, stores.Options{ReadDSN: e.dbRead})
 }
 
+// openView opens the store --db names and one read view of it, for a command that only reads: an import
+// committing meanwhile is not half seen. done closes both.
+func (e *env) openView(ctx context.Context) (sn store.Snapshot, done func(), err error) {
+	st, err := e.openStore(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if sn, err = st.Snapshot(ctx); err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return sn, func() { sn.Close(); st.Close() }, nil
+}
+
 type command struct {
 	name, summary string
 	run           func(ctx context.Context, e *env, args []string) error

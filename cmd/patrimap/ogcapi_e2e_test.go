@@ -4,10 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"math"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,10 +13,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
-	"github.com/patrimap/patrimap/server"
-	"github.com/patrimap/patrimap/static"
 	"github.com/patrimap/patrimap/store"
-	"github.com/patrimap/patrimap/store/stores"
 	"github.com/patrimap/patrimap/store/storetest"
 	"github.com/patrimap/patrimap/store/teststores"
 )
@@ -44,13 +38,8 @@ func testOGCAPIReadByGDAL(t *testing.T, db string) {
 			t.Fatalf("%v: %v\n%s", args, err, out)
 		}
 	}
-	st, err := stores.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	srv := httptest.NewServer(server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), static.Files).Handler())
-	defer srv.Close()
+	srv := serveStore(t, db)
+	st := openStore(t, db)
 	ds := storetest.Datasets(t, st)
 	if len(ds) != 5 {
 		t.Fatalf("%d datasets", len(ds))

@@ -94,7 +94,7 @@ func TestQGISLoadsPatrimap(t *testing.T) {
 			t.Fatalf("%v: %v\n%s", args, err, out)
 		}
 	}
-	srv := serveDB(t, db)
+	srv := serveStore(t, db)
 	dir := t.TempDir()
 
 	// The collections and their titles, as QGIS's OGC API dialog lists them: one title per collection.

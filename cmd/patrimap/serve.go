@@ -48,16 +48,11 @@ func runDatasets(ctx context.Context, e *env, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	st, err := e.openStore(ctx)
+	sn, done, err := e.openView(ctx)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	sn, err := st.Snapshot(ctx)
-	if err != nil {
-		return err
-	}
-	defer sn.Close()
+	defer done()
 	ds, err := sn.Datasets(ctx)
 	if err != nil {
 		return err

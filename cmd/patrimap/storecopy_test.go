@@ -51,11 +51,7 @@ func TestStoreCopyBothWays(t *testing.T) {
 	}
 	catalogue := func(dsn string) []store.Dataset {
 		t.Helper()
-		st, err := stores.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
+		st := openStore(t, dsn)
 		for k, v := range memo {
 			if got, ok, err := st.Recall(ctx, k[0], k[1]); err != nil || !ok || string(got) != v {
 				t.Errorf("%s: memo %v = %q %v %v, want %q", dsn, k, got, ok, err, v)
@@ -70,28 +66,16 @@ func TestStoreCopyBothWays(t *testing.T) {
 	// The pyramids go with the features: the same ones at each hop.
 	pyramids := func(dsn string) (fids int, zooms []orb.Geometry) {
 		t.Helper()
-		st, err := stores.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		sn, err := st.Snapshot(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer sn.Close()
-		d, err := sn.Dataset(ctx, "apb-isere")
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = sn.Pyramids(ctx, d, func(_ int64, p []orb.Geometry) error {
-			fids++
-			zooms = append(zooms, p...)
-			return nil
+		readDataset(t, dsn, "apb-isere", func(sn store.Snapshot, d store.Dataset) {
+			err := sn.Pyramids(ctx, d, func(_ int64, p []orb.Geometry) error {
+				fids++
+				zooms = append(zooms, p...)
+				return nil
+			})
+			if err != nil {
+				t.Fatalf("%s: pyramids: %v", dsn, err)
+			}
 		})
-		if err != nil {
-			t.Fatalf("%s: pyramids: %v", dsn, err)
-		}
 		return fids, zooms
 	}
 	n, wantZooms := pyramids(first)

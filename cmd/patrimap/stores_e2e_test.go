@@ -2,13 +2,9 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -17,9 +13,6 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
-	"github.com/patrimap/patrimap/server"
-	"github.com/patrimap/patrimap/static"
-	"github.com/patrimap/patrimap/store/stores"
 	"github.com/patrimap/patrimap/store/teststores"
 	"github.com/patrimap/patrimap/tiles"
 )
@@ -38,19 +31,6 @@ func importSamples(t *testing.T, dsn string) {
 			t.Fatalf("%v: %v\n%s", args, err, out)
 		}
 	}
-}
-
-// serveStore serves the store dsn names, as `patrimap serve --db DSN` does, until the test ends.
-func serveStore(t *testing.T, dsn string) *httptest.Server {
-	t.Helper()
-	st, err := stores.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	srv := httptest.NewServer(server.New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), static.Files).Handler())
-	t.Cleanup(srv.Close)
-	return srv
 }
 
 func getBody(t *testing.T, url string) []byte {

@@ -43,16 +43,11 @@ func runTiles(ctx context.Context, e *env, args []string) error {
 	case *minZoom < 0 || *maxZoom > tiles.MaxZoom || *minZoom > *maxZoom:
 		return usageError{fmt.Errorf("tiles export: zooms go from 0 to %d, --minzoom %d is after --maxzoom %d or outside", tiles.MaxZoom, *minZoom, *maxZoom)}
 	}
-	st, err := e.openStore(ctx)
+	sn, done, err := e.openView(ctx)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	sn, err := st.Snapshot(ctx)
-	if err != nil {
-		return err
-	}
-	defer sn.Close()
+	defer done()
 	var layers []tiles.Layer
 	for _, id := range strings.Split(*ids, ",") {
 		d, err := sn.Dataset(ctx, strings.TrimSpace(id))

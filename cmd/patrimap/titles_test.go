@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/patrimap/patrimap/store"
-	"github.com/patrimap/patrimap/store/spatialite"
 )
 
 // Two imports of one layer, neither naming a territory, get two titles: the second carries its id, and says so;
@@ -24,12 +23,7 @@ func TestImportTitlesUniqueInTheStore(t *testing.T) {
 			t.Errorf("import %d of %s: the note on the title said %v:\n%s", i+1, id, said, out)
 		}
 	}
-	st, err := spatialite.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	all, err := store.Catalogue(context.Background(), st)
+	all, err := store.Catalogue(context.Background(), openStore(t, db))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -66,7 +66,7 @@ func TestUMapImportInChromium(t *testing.T) {
 		checkVendored(t, "../../test/umap/SHA256SUMS", front)
 	}
 	db := demoStore(t)
-	srv := serveDB(t, db)
+	srv := serveStore(t, db)
 
 	dir := t.TempDir()
 	var cases []umapCase

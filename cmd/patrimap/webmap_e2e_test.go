@@ -16,7 +16,7 @@ func TestWebMapInChromium(t *testing.T) {
 	node, chromium := browserTools(t)
 
 	db := demoStore(t)
-	srv := serveDB(t, db)
+	srv := serveStore(t, db)
 	shots := screenshotDir(t, "webmap")
 	runSpec(t, node, "../../test/browser/webmap.spec.mjs", 4*time.Minute, "PATRIMAP_URL="+srv.URL, "PATRIMAP_SCREENSHOTS="+shots, "CHROMIUM="+chromium)
 }
