@@ -68,6 +68,9 @@ func (t *Topology) MakeValid(g orb.Geometry) (orb.Geometry, Repair, error) {
 	if family != FamilyPolygon && family != FamilyCollection {
 		return g, Untouched, nil
 	}
+	if quickValidity(polygons(g), false) == quickValid {
+		return g, Untouched, nil // proven valid without GEOS: most polygons are
+	}
 	out, rep := g, Untouched
 	err := t.contexts.do(func(c *geos.Context) error {
 		gg, err := toGEOS(c, g)
@@ -127,6 +130,17 @@ func (t *Topology) MakeValid(g orb.Geometry) (orb.Geometry, Repair, error) {
 		return g, StillInvalid, err
 	}
 	return out, rep, nil
+}
+
+// polygons returns a Polygon or MultiPolygon as a MultiPolygon, nil for anything else.
+func polygons(g orb.Geometry) orb.MultiPolygon {
+	switch g := g.(type) {
+	case orb.Polygon:
+		return orb.MultiPolygon{g}
+	case orb.MultiPolygon:
+		return g
+	}
+	return nil
 }
 
 // polygonal returns the polygons of g as one MultiPolygon (what SpatiaLite's CollectionExtract(g, 3) and
