@@ -129,7 +129,7 @@ func (t *Topology) polygonsOnGrid(mp orb.MultiPolygon, scale float64, grid TileG
 // only: the tile's checks and repairs see to it.
 func (t *Topology) snapToGrid(mp orb.MultiPolygon) orb.MultiPolygon {
 	rounded := project.MultiPolygon(orb.Clone(mp).(orb.MultiPolygon), func(p orb.Point) orb.Point { return orb.Point{math.Round(p[0]), math.Round(p[1])} })
-	quick := quickValidity(rounded, true)
+	quick := t.quick(rounded, true)
 	if quick == quickValid {
 		return rounded
 	}
@@ -150,7 +150,7 @@ func (t *Topology) snapToGrid(mp orb.MultiPolygon) orb.MultiPolygon {
 			return err
 		}
 		defer gg.Destroy()
-		if !gg.IsValid() {
+		if v := t.quick(mp, false); v == quickInvalid || v == quickUnsure && !gg.IsValid() {
 			v := gg.MakeValidWithParams(geos.MakeValidStructure, geos.MakeValidDiscardCollapsed)
 			defer v.Destroy()
 			gg = v
@@ -162,7 +162,7 @@ func (t *Topology) snapToGrid(mp orb.MultiPolygon) orb.MultiPolygon {
 			return err
 		}
 		// The snapped polygons are on the grid: most are proven valid without GEOS.
-		if !gridProven(g) && !s.IsValid() {
+		if !t.gridProven(g) && !s.IsValid() {
 			return errors.New("snapped to the grid, not valid")
 		}
 		out = polygonal(g)

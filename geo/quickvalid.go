@@ -1,7 +1,6 @@
 package geo
 
 import (
-	"cmp"
 	"math"
 	"slices"
 
@@ -38,15 +37,39 @@ const ccwErrBound = (3 + 16*0x1p-53) * 0x1p-53
 // the other's interior), which GEOS always refuses. Every other meeting of edges (a ring touching itself or
 // another, a hole outside its shell, an island in a hole) is left to GEOS.
 func quickValidity(mp orb.MultiPolygon, onGrid bool) quickVerdict {
+	return (&quickCheck{onGrid: onGrid}).validity(mp)
+}
+
+// quick is quickValidity with buffers kept for the next check (a worker checks one site after another).
+func (t *Topology) quick(mp orb.MultiPolygon, onGrid bool) quickVerdict {
+	q, ok := t.checks.get()
+	if !ok {
+		q = &quickCheck{}
+	}
+	defer t.checks.put(q)
+	q.onGrid = onGrid
+	return q.validity(mp)
+}
+
+// gridProven says whether g is a polygon or multipolygon on the integer grid that quickValidity proves valid.
+func (t *Topology) gridProven(g orb.Geometry) bool { return t.quick(polygons(g), true) == quickValid }
+
+// quickCheck is one quickValidity check and its buffers.
+type quickCheck struct {
+	onGrid bool
+	edges  []edge
+	lo     []float64 // each edge's smallest x
+	order  []int32   // the edges by lo
+	rings  [][]orb.Point
+	dedup  []orb.Point // rings that had repeated vertices, without them
+}
+
+func (q *quickCheck) validity(mp orb.MultiPolygon) quickVerdict {
 	if len(mp) == 0 {
 		return quickUnsure
 	}
-	q := quickCheck{onGrid: onGrid}
-	var (
-		segs  []edge
-		rings [][]orb.Point // without repeated vertices, closed
-		ring  int32
-	)
+	q.edges, q.lo, q.order, q.rings, q.dedup = q.edges[:0], q.lo[:0], q.order[:0], q.rings[:0], q.dedup[:0]
+	var ring int32
 	for _, p := range mp {
 		if len(p) == 0 {
 			return quickUnsure
@@ -59,43 +82,48 @@ func quickValidity(mp orb.MultiPolygon, onGrid bool) quickVerdict {
 			if len(d) < 4 {
 				return quickInvalid
 			}
-			rings = append(rings, d)
+			q.rings = append(q.rings, d)
 			n := int32(len(d) - 1)
 			for i := int32(0); i < n; i++ {
-				segs = append(segs, newEdge(d[i], d[i+1], ring, i, n))
+				q.order = append(q.order, int32(len(q.edges)))
+				q.lo = append(q.lo, math.Min(d[i][0], d[i+1][0]))
+				q.edges = append(q.edges, edge{a: d[i], b: d[i+1], ring: ring, idx: i, n: n})
 			}
 			ring++
 		}
 	}
-	if v := q.crossings(segs); v != quickValid {
+	if v := q.crossings(); v != quickValid {
 		return v
 	}
-	return q.nesting(mp, rings)
+	return q.nesting(mp)
 }
-
-// gridProven says whether g is a polygon or multipolygon on the integer grid that quickValidity proves valid.
-func gridProven(g orb.Geometry) bool { return quickValidity(polygons(g), true) == quickValid }
-
-type quickCheck struct{ onGrid bool }
 
 // ring returns r without consecutive repeated vertices (as GEOS reads a ring), or false when r is not closed
 // or has a coordinate off the grid or beyond gridMax (on the grid), or out of floatRange (off it).
-func (q quickCheck) ring(r orb.Ring) ([]orb.Point, bool) {
+func (q *quickCheck) ring(r orb.Ring) ([]orb.Point, bool) {
 	if len(r) == 0 || r[0] != r[len(r)-1] {
 		return nil, false
 	}
-	out := make([]orb.Point, 0, len(r))
+	repeats := false
 	for i, p := range r {
 		for _, c := range p {
 			if q.onGrid && (c != math.Trunc(c) || c > gridMax || c < -gridMax) || !q.onGrid && !floatRange(c) {
 				return nil, false
 			}
 		}
+		repeats = repeats || i > 0 && p == r[i-1]
+	}
+	if !repeats {
+		return r, true
+	}
+	// (Earlier rings keep the backing array they were cut from if this append moves q.dedup.)
+	from := len(q.dedup)
+	for i, p := range r {
 		if i == 0 || p != r[i-1] {
-			out = append(out, p)
+			q.dedup = append(q.dedup, p)
 		}
 	}
-	return out, true
+	return q.dedup[from:len(q.dedup):len(q.dedup)], true
 }
 
 // floatRange says whether c is finite and in the range where the products of orient neither overflow nor
@@ -108,28 +136,32 @@ func floatRange(c float64) bool {
 // edge is one edge of a ring: from a to b, edge idx of the n of ring.
 type edge struct {
 	a, b         orb.Point
-	min, max     orb.Point
 	ring, idx, n int32
-}
-
-func newEdge(a, b orb.Point, ring, idx, n int32) edge {
-	return edge{
-		a: a, b: b,
-		min:  orb.Point{math.Min(a[0], b[0]), math.Min(a[1], b[1])},
-		max:  orb.Point{math.Max(a[0], b[0]), math.Max(a[1], b[1])},
-		ring: ring, idx: idx, n: n,
-	}
 }
 
 // crossings sweeps the edges by x and says invalid at two edges that cross, unsure at two that otherwise
 // meet (or may), valid when none do.
-func (q quickCheck) crossings(segs []edge) quickVerdict {
-	slices.SortFunc(segs, func(s, t edge) int { return cmp.Compare(s.min[0], t.min[0]) })
-	for i := range segs {
-		s := &segs[i]
-		for j := i + 1; j < len(segs) && segs[j].min[0] <= s.max[0]; j++ {
-			t := &segs[j]
-			if t.min[1] > s.max[1] || t.max[1] < s.min[1] {
+func (q *quickCheck) crossings() quickVerdict {
+	lo := q.lo
+	slices.SortFunc(q.order, func(i, j int32) int {
+		switch {
+		case lo[i] < lo[j]:
+			return -1
+		case lo[i] > lo[j]:
+			return 1
+		}
+		return 0
+	})
+	for k, i := range q.order {
+		s := &q.edges[i]
+		hi := math.Max(s.a[0], s.b[0])
+		sLo, sHi := math.Min(s.a[1], s.b[1]), math.Max(s.a[1], s.b[1])
+		for _, j := range q.order[k+1:] {
+			if lo[j] > hi {
+				break
+			}
+			t := &q.edges[j]
+			if math.Max(t.a[1], t.b[1]) < sLo || math.Min(t.a[1], t.b[1]) > sHi {
 				continue
 			}
 			if v := q.meet(s, t); v != quickValid {
@@ -142,7 +174,7 @@ func (q quickCheck) crossings(segs []edge) quickVerdict {
 
 // meet tells how two edges whose boxes overlap meet: valid when they do not (or are consecutive edges of a
 // ring that share only their common vertex), invalid when they cross, unsure otherwise.
-func (q quickCheck) meet(s, t *edge) quickVerdict {
+func (q *quickCheck) meet(s, t *edge) quickVerdict {
 	if s.ring != t.ring {
 		return q.apart(s, t)
 	}
@@ -171,7 +203,7 @@ func (q quickCheck) meet(s, t *edge) quickVerdict {
 
 // apart says valid when two edges with overlapping boxes do not meet, invalid when each crosses the other's
 // interior, unsure when they touch or overlap, or an orientation is too close to call.
-func (q quickCheck) apart(s, t *edge) quickVerdict {
+func (q *quickCheck) apart(s, t *edge) quickVerdict {
 	d1, ok1 := q.orient(t.a, t.b, s.a)
 	d2, ok2 := q.orient(t.a, t.b, s.b)
 	d3, ok3 := q.orient(s.a, s.b, t.a)
@@ -188,7 +220,7 @@ func (q quickCheck) apart(s, t *edge) quickVerdict {
 // orient is the sign of the turn a, b, c (1 to the left, -1 to the right, 0 straight) and whether it is
 // sure: always on the grid, where the determinant is exact; off it, when the determinant is beyond its
 // rounding error (Shewchuk's filter).
-func (q quickCheck) orient(a, b, c orb.Point) (int, bool) {
+func (q *quickCheck) orient(a, b, c orb.Point) (int, bool) {
 	left := (a[0] - c[0]) * (b[1] - c[1])
 	right := (a[1] - c[1]) * (b[0] - c[0])
 	det := left - right
@@ -204,8 +236,9 @@ func (q quickCheck) orient(a, b, c orb.Point) (int, bool) {
 
 // nesting checks, once no edges meet, that each hole lies inside its shell and outside the other holes, and
 // that no shell lies inside another polygon's shell (GEOS accepts an island inside a hole: that is left to
-// it). rings are mp's rings, without repeated vertices, in order.
-func (q quickCheck) nesting(mp orb.MultiPolygon, rings [][]orb.Point) quickVerdict {
+// it).
+func (q *quickCheck) nesting(mp orb.MultiPolygon) quickVerdict {
+	rings := q.rings
 	shells := make([]int, 0, len(mp))
 	k := 0
 	for _, p := range mp {
@@ -249,7 +282,7 @@ func (q quickCheck) nesting(mp orb.MultiPolygon, rings [][]orb.Point) quickVerdi
 
 // inside says whether p, which lies on no edge of the closed ring r, is inside it (crossing parity), and
 // whether that is sure.
-func (q quickCheck) inside(p orb.Point, r []orb.Point) (in, sure bool) {
+func (q *quickCheck) inside(p orb.Point, r []orb.Point) (in, sure bool) {
 	for i := 1; i < len(r); i++ {
 		a, b := r[i-1], r[i]
 		up, down := a[1] <= p[1] && b[1] > p[1], a[1] > p[1] && b[1] <= p[1]

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -161,4 +162,47 @@ func TestQuickValidityLeavesOffGridToGEOS(t *testing.T) {
 			t.Errorf("%s: %v, want unsure", name, v)
 		}
 	}
+}
+
+// BenchmarkQuickValidity checks the Oise ZNIEFF 1 sites as delivered (degrees) with quickValidity and, for
+// reference in the same run, with GEOS's IsValid (the WKB conversion included, as Topology.MakeValid did it),
+// in turns, and reports the ratio of their times.
+//
+//	go test -run '^$' -bench QuickValidity ./geo/
+func BenchmarkQuickValidity(b *testing.B) {
+	raw, err := os.ReadFile("../testdata/inpn-geojson/znieff1/oise60_znieff1.geojson")
+	if err != nil {
+		b.Fatal(err)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var sites []orb.MultiPolygon
+	for _, f := range fc.Features {
+		if mp := polygons(f.Geometry); mp != nil {
+			sites = append(sites, mp)
+		}
+	}
+	var (
+		topo        Topology
+		quick, geos time.Duration
+	)
+	for b.Loop() {
+		start := time.Now()
+		for _, mp := range sites {
+			topo.quick(mp, false)
+		}
+		quick += time.Since(start)
+		start = time.Now()
+		for _, mp := range sites {
+			if _, err := topo.Valid(mp); err != nil {
+				b.Fatal(err)
+			}
+		}
+		geos += time.Since(start)
+	}
+	b.ReportMetric(float64(quick.Microseconds())/float64(b.N), "quick-µs/op")
+	b.ReportMetric(float64(geos.Microseconds())/float64(b.N), "GEOS-µs/op")
+	b.ReportMetric(float64(quick)/float64(geos), "quick/GEOS")
 }

@@ -10,7 +10,10 @@ import (
 // Topology answers the questions about geometries that need a topology engine, and repairs them, with GEOS:
 // validity, repair of self-intersecting polygons, intersection with a territory. It is safe for concurrent use:
 // each call borrows a GEOS context of its own. The zero value is ready.
-type Topology struct{ contexts contexts }
+type Topology struct {
+	contexts contexts
+	checks   freeList[*quickCheck]
+}
 
 // Repair says what MakeValid did to a geometry.
 type Repair int
@@ -68,7 +71,7 @@ func (t *Topology) MakeValid(g orb.Geometry) (orb.Geometry, Repair, error) {
 	if family != FamilyPolygon && family != FamilyCollection {
 		return g, Untouched, nil
 	}
-	if quickValidity(polygons(g), false) == quickValid {
+	if t.quick(polygons(g), false) == quickValid {
 		return g, Untouched, nil // proven valid without GEOS: most polygons are
 	}
 	out, rep := g, Untouched
