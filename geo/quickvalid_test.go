@@ -40,15 +40,7 @@ func TestQuickValidityAgreesWithGEOSOnRealSites(t *testing.T) {
 	var topo Topology
 	counts, floats := map[quickVerdict]int{}, map[quickVerdict]int{}
 	for _, file := range []string{"apb-isere.geojson", "rnn-isere.geojson", "cen-isere.geojson", "pn-isere.geojson", "inpn-geojson/znieff1/oise60_znieff1.geojson"} {
-		b, err := os.ReadFile("../testdata/" + file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fc, err := geojson.UnmarshalFeatureCollection(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, f := range fc.Features {
+		for i, f := range testFeatures(t, file) {
 			// As delivered, in degrees (some invalid), then made valid, then each zoom's simplified copy
 			// before rounding: off the grid.
 			if mp := polygons(f.Geometry); mp != nil {
@@ -170,16 +162,8 @@ func TestQuickValidityLeavesOffGridToGEOS(t *testing.T) {
 //
 //	go test -run '^$' -bench QuickValidity ./geo/
 func BenchmarkQuickValidity(b *testing.B) {
-	raw, err := os.ReadFile("../testdata/inpn-geojson/znieff1/oise60_znieff1.geojson")
-	if err != nil {
-		b.Fatal(err)
-	}
-	fc, err := geojson.UnmarshalFeatureCollection(raw)
-	if err != nil {
-		b.Fatal(err)
-	}
 	var sites []orb.MultiPolygon
-	for _, f := range fc.Features {
+	for _, f := range testFeatures(b, "inpn-geojson/znieff1/oise60_znieff1.geojson") {
 		if mp := polygons(f.Geometry); mp != nil {
 			sites = append(sites, mp)
 		}
@@ -205,4 +189,18 @@ func BenchmarkQuickValidity(b *testing.B) {
 	b.ReportMetric(float64(quick.Microseconds())/float64(b.N), "quick-µs/op")
 	b.ReportMetric(float64(geos.Microseconds())/float64(b.N), "GEOS-µs/op")
 	b.ReportMetric(float64(quick)/float64(geos), "quick/GEOS")
+}
+
+// testFeatures reads the features of a GeoJSON file under testdata/.
+func testFeatures(tb testing.TB, file string) []*geojson.Feature {
+	tb.Helper()
+	b, err := os.ReadFile("../testdata/" + file)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(b)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return fc.Features
 }
