@@ -204,3 +204,73 @@ func testFeatures(tb testing.TB, file string) []*geojson.Feature {
 	}
 	return fc.Features
 }
+
+// FuzzQuickValidity builds one or two polygons of small rings on a 16×16 grid from the input (a byte a
+// vertex, a zero byte closing a ring, a 0xff byte starting the next polygon), once as grid integers and
+// once moved off the grid, and fails where quickValidity settles a verdict GEOS does not give.
+func FuzzQuickValidity(f *testing.F) {
+	f.Add([]byte{0x00, 0x40, 0x44, 0x04, 0})                      // a square
+	f.Add([]byte{0x00, 0x80, 0x88, 0x08, 0, 0x22, 0x26, 0x66, 0}) // a hole touching nothing
+	f.Add([]byte{0x00, 0x44, 0x40, 0x04, 0})                      // a bow tie
+	f.Add([]byte{0x00, 0x40, 0x44, 0, 0xff, 0x40, 0x80, 0x84, 0x44, 0})
+	var topo Topology
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) > 64 {
+			return
+		}
+		var mp orb.MultiPolygon
+		var p orb.Polygon
+		var r orb.Ring
+		closeRing := func() {
+			if len(r) > 0 {
+				p = append(p, append(r, r[0]))
+			}
+			r = nil
+		}
+		for _, c := range b {
+			switch c {
+			case 0:
+				closeRing()
+			case 0xff:
+				closeRing()
+				if len(p) > 0 {
+					mp = append(mp, p)
+				}
+				p = nil
+			default:
+				r = append(r, orb.Point{float64(c >> 4), float64(c & 15)})
+			}
+		}
+		closeRing()
+		if len(p) > 0 {
+			mp = append(mp, p)
+		}
+		if len(mp) == 0 {
+			return
+		}
+		check := func(what string, mp orb.MultiPolygon, onGrid bool) {
+			v := quickValidity(mp, onGrid)
+			if v == quickUnsure {
+				return
+			}
+			ok, err := topo.Valid(mp)
+			if err != nil {
+				return // GEOS refuses it (a ring of under four points): nothing to compare
+			}
+			if ok != (v == quickValid) {
+				t.Fatalf("%s: quickValidity says valid=%v, GEOS %v: %v", what, v == quickValid, ok, mp)
+			}
+		}
+		check("on the grid", mp, true)
+		// Off the grid: degrees near Grenoble, where a grid unit is a tenth of a millidegree.
+		moved := orb.Clone(mp).(orb.MultiPolygon)
+		for _, p := range moved {
+			for _, r := range p {
+				for k := range r {
+					r[k] = orb.Point{5.7 + r[k][0]*1e-4, 45.1 + r[k][1]*1e-4}
+				}
+			}
+		}
+		check("off the grid", moved, false)
+	})
+}
