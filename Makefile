@@ -19,6 +19,7 @@ TEST_DEBS := $(RUN_DEBS) gdal-bin python3-gdal spatialite-bin time chromium popp
 # Every parser's fuzz target, as package:Target. `make test` runs each for FUZZTIME_TEST (3 s) after the unit tests
 # (about two minutes in all on two cores), `make fuzz` for FUZZTIME. A target missing from this list fails both.
 FUZZ_TARGETS := \
+  ./geo:FuzzQuickValidity \
   ./importers/shapefile:FuzzSHP ./importers/shapefile:FuzzDBF ./importers/shapefile:FuzzPRJ ./importers/shapefile:FuzzZip \
   ./importers/geojson:FuzzParseGeometry ./importers/geojson:FuzzProperties ./importers/geojson:FuzzRecords \
   ./importers/culture:FuzzTable ./importers/culture:FuzzParsePosition ./importers/culture:FuzzParseProtection \

@@ -122,21 +122,27 @@ func (t *Topology) polygonsOnGrid(mp orb.MultiPolygon, scale float64, grid TileG
 }
 
 // snapToGrid rounds mp to the integer grid, valid. Most sites stay valid when their vertices are rounded:
-// GEOS checks that and they are kept so. The others go through GEOS's snap-rounding, which keeps a valid
+// they are kept so, proven valid on the grid (quickValidity) or else by GEOS. The others go through GEOS's snap-rounding, which keeps a valid
 // polygon valid (crossings become vertices, parts folded onto each other merge); simplification may have made
 // mp invalid (a ring across its neighbour), which snap-rounding refuses: it is made valid first (GEOS's
 // "structure" method, which keeps the area of every ring). A polygon GEOS cannot take is returned rounded
 // only: the tile's checks and repairs see to it.
 func (t *Topology) snapToGrid(mp orb.MultiPolygon) orb.MultiPolygon {
 	rounded := project.MultiPolygon(orb.Clone(mp).(orb.MultiPolygon), func(p orb.Point) orb.Point { return orb.Point{math.Round(p[0]), math.Round(p[1])} })
+	quick := t.quick(rounded, true)
+	if quick == quickValid {
+		return rounded
+	}
 	var out orb.MultiPolygon
 	err := t.contexts.do(func(c *geos.Context) error {
-		if r, err := toGEOS(c, rounded); err == nil {
-			valid := r.IsValid()
-			r.Destroy()
-			if valid {
-				out = rounded
-				return nil
+		if quick == quickUnsure {
+			if r, err := toGEOS(c, rounded); err == nil {
+				valid := r.IsValid()
+				r.Destroy()
+				if valid {
+					out = rounded
+					return nil
+				}
 			}
 		}
 		gg, err := toGEOS(c, mp)
@@ -144,19 +150,23 @@ func (t *Topology) snapToGrid(mp orb.MultiPolygon) orb.MultiPolygon {
 			return err
 		}
 		defer gg.Destroy()
-		if !gg.IsValid() {
+		if v := t.quick(mp, false); v == quickInvalid || v == quickUnsure && !gg.IsValid() {
 			v := gg.MakeValidWithParams(geos.MakeValidStructure, geos.MakeValidDiscardCollapsed)
 			defer v.Destroy()
 			gg = v
 		}
 		s := gg.SetPrecision(1, geos.PrecisionRuleValidOutput)
 		defer s.Destroy()
-		if !s.IsValid() {
+		g, err := fromGEOS(s)
+		if err != nil {
+			return err
+		}
+		// The snapped polygons are on the grid: most are proven valid without GEOS.
+		if !t.gridProven(g) && !s.IsValid() {
 			return errors.New("snapped to the grid, not valid")
 		}
-		g, err := fromGEOS(s)
 		out = polygonal(g)
-		return err
+		return nil
 	})
 	if err != nil {
 		return rounded

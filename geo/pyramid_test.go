@@ -2,7 +2,6 @@ package geo
 
 import (
 	"math"
-	"os"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -26,14 +25,7 @@ func onGrid(g orb.Geometry, z int) orb.Geometry {
 // zoom's grid (to a millionth of a unit, what the way back through lon/lat leaves) or, for a site under 16
 // units, as the exact box of its largest part; and the copies get lighter as the zoom goes down.
 func TestPyramidValidOnEveryZoom(t *testing.T) {
-	b, err := os.ReadFile("../testdata/apb-isere.geojson")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fc, err := geojson.UnmarshalFeatureCollection(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fc := geojson.FeatureCollection{Features: testFeatures(t, "apb-isere.geojson")}
 	var topo Topology
 	vertices := make([]int, 11)
 	boxes := make([]int, 11)

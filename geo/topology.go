@@ -10,7 +10,10 @@ import (
 // Topology answers the questions about geometries that need a topology engine, and repairs them, with GEOS:
 // validity, repair of self-intersecting polygons, intersection with a territory. It is safe for concurrent use:
 // each call borrows a GEOS context of its own. The zero value is ready.
-type Topology struct{ contexts contexts }
+type Topology struct {
+	contexts contexts
+	checks   freeList[*quickCheck]
+}
 
 // Repair says what MakeValid did to a geometry.
 type Repair int
@@ -67,6 +70,9 @@ func (t *Topology) MakeValid(g orb.Geometry) (orb.Geometry, Repair, error) {
 	family := FamilyOf(g)
 	if family != FamilyPolygon && family != FamilyCollection {
 		return g, Untouched, nil
+	}
+	if t.quick(polygons(g), false) == quickValid {
+		return g, Untouched, nil // proven valid without GEOS: most polygons are
 	}
 	out, rep := g, Untouched
 	err := t.contexts.do(func(c *geos.Context) error {
@@ -127,6 +133,17 @@ func (t *Topology) MakeValid(g orb.Geometry) (orb.Geometry, Repair, error) {
 		return g, StillInvalid, err
 	}
 	return out, rep, nil
+}
+
+// polygons returns a Polygon or MultiPolygon as a MultiPolygon, nil for anything else.
+func polygons(g orb.Geometry) orb.MultiPolygon {
+	switch g := g.(type) {
+	case orb.Polygon:
+		return orb.MultiPolygon{g}
+	case orb.MultiPolygon:
+		return g
+	}
+	return nil
 }
 
 // polygonal returns the polygons of g as one MultiPolygon (what SpatiaLite's CollectionExtract(g, 3) and
