@@ -81,6 +81,8 @@ type generalisation struct {
 	gCounts [][]int64
 	gOuts   [][]orb.Geometry
 	gLeft   int
+	// attrBytes: attributeBytes, once counted
+	attrBytes []int
 }
 
 // fit generalises and encodes a tile at tol, then lightens it until it is under its cap (MaxBytes): a tile
@@ -168,7 +170,16 @@ func (r *Renderer) fit(ctx context.Context, layers []Layer, feats [][]*store.Fea
 		coarsen()
 	}
 	for err == nil && len(b) > limit && level < mostLightened {
-		level++
+		next := level + 1
+		if level >= grouped {
+			// A level that would leave the tile well over its cap, by the attribute bytes it cuts, is not
+			// encoded: a z6 tile over its cap went through five encodings, each of thousands of features.
+			attr := gen.attributeBytes(layers, feats)
+			for next < mostLightened && len(b)-attr[level]+attr[next] > limit+limit/8 {
+				next++
+			}
+		}
+		level = next
 		b, st, err = encodeAt(gen)
 	}
 	// Still over (thousands of drawn sites, each with its id only): the smallest drawn sites become squares
@@ -189,6 +200,73 @@ func (r *Renderer) fit(ctx context.Context, layers []Layer, feats [][]*store.Fea
 	squareSmallest()
 	st.Passes = passes
 	return b, st, err
+}
+
+// attributeBytes is about what the attributes of g's grouped features take in an MVT tile at each lightening
+// level, rather more than less: three bytes of tags a value written, and each distinct value once (a layer's
+// dictionary), its length and three more. It is counted once, in one pass, for every level.
+func (g *generalisation) attributeBytes(layers []Layer, feats [][]*store.Feature) []int {
+	if g.attrBytes != nil {
+		return g.attrBytes
+	}
+	outs := g.gOuts
+	if !g.grouped {
+		outs = g.outs
+	}
+	// bytes[l] - bytes[l+1] is what only levels up to l write: each value adds to the levels up to the last
+	// one that keeps it.
+	upTo := make([]int, mostLightened+2)
+	for i, layer := range layers {
+		// the last level keeping field k of a square, and of a drawn feature
+		lastSquare, lastDrawn := make([]lightening, len(layer.Fields)), make([]lightening, len(layer.Fields))
+		for k, f := range layer.Fields {
+			lastSquare[k], lastDrawn[k] = grouped, bareID
+			switch f.Name {
+			case "id":
+				lastSquare[k], lastDrawn[k] = mostLightened, mostLightened
+			case "name":
+				lastSquare[k], lastDrawn[k] = bareNamed, allNamed
+			}
+		}
+		last := make([]map[string]lightening, len(layer.Fields)) // a text value's last level, by field
+		for j, o := range outs[i] {
+			if o == nil {
+				continue
+			}
+			for k, v := range feats[i][j].Values[:len(layer.Fields)] {
+				if v == nil {
+					continue
+				}
+				l := lastDrawn[k]
+				if g.squares[i][j] {
+					l = lastSquare[k]
+				}
+				upTo[l] += 3
+				text, ok := v.(string)
+				if !ok {
+					upTo[l] += 12
+					continue
+				}
+				if last[k] == nil {
+					last[k] = map[string]lightening{}
+				}
+				if seen, ok := last[k][text]; !ok || seen < l {
+					last[k][text] = l
+				}
+			}
+		}
+		for _, m := range last {
+			for text, l := range m {
+				upTo[l] += len(text) + 3
+			}
+		}
+	}
+	g.attrBytes = make([]int, mostLightened+1)
+	for l := mostLightened; l >= asDrawn; l-- {
+		g.attrBytes[l] = upTo[l] + upTo[l+1]
+		upTo[l] = g.attrBytes[l]
+	}
+	return g.attrBytes
 }
 
 // squaredUnder is g with every drawn polygon under small tile units in both directions made a square on the
