@@ -11,7 +11,7 @@ import (
 	"github.com/patrimap/patrimap/store"
 )
 
-// The size cap. A tile over MaxTileBytes is too big either for its shapes (a few large sites with many
+// The size cap. A tile over its cap (MaxBytes) is too big either for its shapes (a few large sites with many
 // vertices) or for its number of features: up to z6 a national layer's tile holds thousands of sites too
 // small to draw, each a MinSize square of 13 bytes of geometry beside a hundred bytes of attributes. A
 // coarser tolerance shrinks the first kind, not the second. For the second, as tippecanoe's
@@ -49,26 +49,75 @@ func bareFields(l lightening) []string {
 	return nil
 }
 
-// fit generalises and encodes a tile at tol, then lightens it until it is under MaxTileBytes: a tile mostly
-// of drawn shapes first with coarser tolerances (as long as each pass takes off a tenth), one mostly of
-// squares first by grouping them and cutting their attributes, the other way after.
+// The cap is MaxTileBytes, and MaxLowZoomTileBytes up to LowZoomCapMaxZoom: a tile of z8 or less covers a
+// département or more, is fetched by every visitor of the map's first views, and must stay quick to send and
+// to draw (issue 16: no tile over 200 KB up to z8).
+const (
+	MaxLowZoomTileBytes = 200 << 10
+	LowZoomCapMaxZoom   = 8
+)
+
+// MaxBytes is the size cap of a tile at zoom z.
+func MaxBytes(z maptile.Zoom) int {
+	if z <= LowZoomCapMaxZoom {
+		return MaxLowZoomTileBytes
+	}
+	return MaxTileBytes
+}
+
+// minFeatureBytes is less than any polygon or line feature takes in an MVT layer (a square alone: its id,
+// type and geometry, 13 bytes, and their framing): a tile of more features than its cap over this cannot
+// fit without grouping, and is not encoded as drawn first.
+const minFeatureBytes = 16
+
+// generalisation is a tile's features generalised at one tolerance (Renderer.generalise), with its squares
+// grouped by cell the first time a lightening asks for it, not at each one.
+type generalisation struct {
+	outs    [][]orb.Geometry
+	squares [][]bool
+	st      Stats
+	// grouped: the counts and outputs with the squares grouped, and how many squares were left out.
+	grouped bool
+	gCounts [][]int64
+	gOuts   [][]orb.Geometry
+	gLeft   int
+	// attrBytes: attributeBytes, once counted
+	attrBytes []int
+}
+
+// fit generalises and encodes a tile at tol, then lightens it until it is under its cap (MaxBytes): a tile
+// deeper than LowZoomCapMaxZoom mostly of drawn shapes first with coarser tolerances (as long as each pass
+// takes off a tenth), the others first by grouping their squares and cutting attributes, the other way after;
+// then the smallest drawn sites become squares too.
 func (r *Renderer) fit(ctx context.Context, layers []Layer, feats [][]*store.Feature, counts [][]int64, drawn []bool, projected [][]orb.Geometry, proj projection, f Format, tol float64, z uint32) ([]byte, Stats, error) {
-	outs, gst := r.generalise(ctx, layers, counts, drawn, projected, tol, z)
+	limit := MaxBytes(maptile.Zoom(z))
+	generaliseAt := func(tol float64) *generalisation {
+		outs, squares, st := r.generalise(ctx, layers, counts, drawn, projected, tol, z)
+		return &generalisation{outs: outs, squares: squares, st: st}
+	}
+	gen := generaliseAt(tol)
 	passes := 1
-	if gst.Features == 0 {
-		gst.Passes = passes
-		return nil, gst, nil
+	if gen.st.Features == 0 {
+		gen.st.Passes = passes
+		return nil, gen.st, nil
 	}
 	level := asDrawn
-	encodeAt := func(outs [][]orb.Geometry, gst Stats) ([]byte, Stats, error) {
-		st := gst
+	if gen.st.Features*minFeatureBytes > limit && gen.st.Squares > 0 {
+		level = grouped // as drawn it cannot fit: its squares are grouped at once
+	}
+	encodeAt := func(gen *generalisation) ([]byte, Stats, error) {
+		st := gen.st
 		if level == asDrawn {
-			b, err := r.write(layers, feats, counts, outs, proj, f, nil)
+			b, err := r.write(layers, feats, counts, gen.outs, proj, f, nil)
 			return b, st, err
 		}
-		wc, wouts, left := groupSquares(feats, counts, outs, maptile.Zoom(z))
-		st.Grouped = left
-		st.Features -= left
+		if !gen.grouped {
+			gen.gCounts, gen.gOuts, gen.gLeft = groupSquares(feats, counts, gen.outs, gen.squares, maptile.Zoom(z))
+			gen.grouped = true
+		}
+		wc, wouts := gen.gCounts, gen.gOuts
+		st.Grouped = gen.gLeft
+		st.Features -= gen.gLeft
 		var drop func(i, j, k int) bool
 		if keep := bareFields(level); keep != nil {
 			kept := make([][]bool, len(layers))
@@ -77,53 +126,176 @@ func (r *Renderer) fit(ctx context.Context, layers []Layer, feats [][]*store.Fea
 				for k, fl := range l.Fields {
 					kept[i][k] = slices.Contains(keep, fl.Name)
 				}
-				for _, g := range wouts[i] {
-					if g != nil && (level >= allNamed || isSquare(g)) {
+				for j, g := range wouts[i] {
+					if g != nil && (level >= allNamed || gen.squares[i][j]) {
 						st.Bare++
 					}
 				}
 			}
-			drop = func(i, j, k int) bool { return !kept[i][k] && (level >= allNamed || isSquare(wouts[i][j])) }
+			drop = func(i, j, k int) bool { return !kept[i][k] && (level >= allNamed || gen.squares[i][j]) }
 		}
 		b, err := r.write(layers, feats, wc, wouts, proj, f, drop)
 		return b, st, err
 	}
-	b, st, err := encodeAt(outs, gst)
+	b, st, err := encodeAt(gen)
 	coarsened := false
 	coarsen := func() {
 		coarsened = true
-		for attempt := 0; err == nil && len(b) > MaxTileBytes && attempt < 8; attempt++ {
+		for attempt := 0; err == nil && len(b) > limit && attempt < 8; attempt++ {
 			// Coarser generalisation (points are thinned on a coarser grid too), as long as each pass pays:
 			// each is a whole generalisation and encoding.
 			tol = math.Max(tol*2, Tolerance)
-			couts, cgst := r.generalise(ctx, layers, counts, drawn, projected, tol, z)
+			cgen := generaliseAt(tol)
 			passes++
-			cb, cst, cerr := encodeAt(couts, cgst)
+			cb, cst, cerr := encodeAt(cgen)
 			if cerr != nil {
 				b, st, err = nil, cst, cerr
 				return
 			}
 			enough := shrankEnough(len(b), len(cb))
 			if len(cb) < len(b) {
-				outs, gst, b, st = couts, cgst, cb, cst
+				gen, b, st = cgen, cb, cst
 			}
 			if !enough {
 				return
 			}
 		}
 	}
-	if err == nil && len(b) > MaxTileBytes && gst.Squares*2 < gst.Features {
+	// Up to LowZoomCapMaxZoom the tiles over their cap are the attributes of thousands of small sites (60 % of
+	// a z6 tile's bytes) far more than their shapes: cutting them, then making the smallest drawn sites
+	// squares, are encodings, where a coarser pass is a whole generalisation that takes off less. Deeper, a
+	// tile over 500 KB is one of a few detailed shapes.
+	lowZoom := z <= LowZoomCapMaxZoom
+	if err == nil && len(b) > limit && gen.st.Squares*2 < gen.st.Features && !lowZoom {
 		coarsen()
 	}
-	for err == nil && len(b) > MaxTileBytes && level < mostLightened {
-		level++
-		b, st, err = encodeAt(outs, gst)
+	for err == nil && len(b) > limit && level < mostLightened {
+		next := level + 1
+		if level >= grouped {
+			// A level that would leave the tile well over its cap, by the attribute bytes it cuts, is not
+			// encoded: a z6 tile over its cap went through five encodings, each of thousands of features.
+			attr := gen.attributeBytes(layers, feats)
+			for next < mostLightened && len(b)-attr[level]+attr[next] > limit+limit/8 {
+				next++
+			}
+		}
+		level = next
+		b, st, err = encodeAt(gen)
 	}
-	if err == nil && len(b) > MaxTileBytes && !coarsened {
+	// Still over (thousands of drawn sites, each with its id only): the smallest drawn sites become squares
+	// too, grouped with the others of their cell, sites under 2, then 4, 8... MinSize across, as tippecanoe's
+	// --coalesce-smallest-as-needed does: a site of a few pixels still shows, or is counted in its cell's square.
+	squareSmallest := func() {
+		for small := 2 * MinSize; err == nil && len(b) > limit && small <= Extent/4; small *= 2 {
+			gen = gen.squaredUnder(small)
+			b, st, err = encodeAt(gen)
+		}
+	}
+	if lowZoom {
+		squareSmallest()
+	}
+	if err == nil && len(b) > limit && !coarsened {
 		coarsen()
 	}
+	squareSmallest()
 	st.Passes = passes
 	return b, st, err
+}
+
+// attributeBytes is about what the attributes of g's grouped features take in an MVT tile at each lightening
+// level, rather more than less: three bytes of tags a value written, and each distinct value once (a layer's
+// dictionary), its length and three more. It is counted once, in one pass, for every level.
+func (g *generalisation) attributeBytes(layers []Layer, feats [][]*store.Feature) []int {
+	if g.attrBytes != nil {
+		return g.attrBytes
+	}
+	outs := g.gOuts
+	if !g.grouped {
+		outs = g.outs
+	}
+	// bytes[l] - bytes[l+1] is what only levels up to l write: each value adds to the levels up to the last
+	// one that keeps it.
+	upTo := make([]int, mostLightened+2)
+	for i, layer := range layers {
+		// the last level keeping field k of a square, and of a drawn feature
+		lastSquare, lastDrawn := make([]lightening, len(layer.Fields)), make([]lightening, len(layer.Fields))
+		for k, f := range layer.Fields {
+			lastSquare[k], lastDrawn[k] = grouped, bareID
+			switch f.Name {
+			case "id":
+				lastSquare[k], lastDrawn[k] = mostLightened, mostLightened
+			case "name":
+				lastSquare[k], lastDrawn[k] = bareNamed, allNamed
+			}
+		}
+		last := make([]map[string]lightening, len(layer.Fields)) // a text value's last level, by field
+		for j, o := range outs[i] {
+			if o == nil {
+				continue
+			}
+			for k, v := range feats[i][j].Values[:len(layer.Fields)] {
+				if v == nil {
+					continue
+				}
+				l := lastDrawn[k]
+				if g.squares[i][j] {
+					l = lastSquare[k]
+				}
+				upTo[l] += 3
+				text, ok := v.(string)
+				if !ok {
+					upTo[l] += 12
+					continue
+				}
+				if last[k] == nil {
+					last[k] = map[string]lightening{}
+				}
+				if seen, ok := last[k][text]; !ok || seen < l {
+					last[k][text] = l
+				}
+			}
+		}
+		for _, m := range last {
+			for text, l := range m {
+				upTo[l] += len(text) + 3
+			}
+		}
+	}
+	g.attrBytes = make([]int, mostLightened+1)
+	for l := mostLightened; l >= asDrawn; l-- {
+		g.attrBytes[l] = upTo[l] + upTo[l+1]
+		upTo[l] = g.attrBytes[l]
+	}
+	return g.attrBytes
+}
+
+// squaredUnder is g with every drawn polygon under small tile units in both directions made a square on the
+// centre of its box, as sites too small to draw are.
+func (g *generalisation) squaredUnder(small int) *generalisation {
+	out := &generalisation{outs: make([][]orb.Geometry, len(g.outs)), squares: make([][]bool, len(g.squares)), st: g.st}
+	for i := range g.outs {
+		out.outs[i] = slices.Clone(g.outs[i])
+		out.squares[i] = slices.Clone(g.squares[i])
+		for j, o := range g.outs[i] {
+			if o == nil || g.squares[i][j] {
+				continue
+			}
+			var b orb.Bound
+			switch o := o.(type) {
+			case orb.Polygon:
+				b = ringBound(o[0])
+			case orb.MultiPolygon:
+				b = polygonsBound(o)
+			default:
+				continue
+			}
+			if width(b) < float64(small) && height(b) < float64(small) {
+				out.outs[i][j], out.squares[i][j] = squareAt(b.Center()), true
+				out.st.Squares++
+			}
+		}
+	}
+	return out
 }
 
 // shrankEnough says whether a coarser pass that took a tile from before to after bytes is worth another:
@@ -131,7 +303,8 @@ func (r *Renderer) fit(ctx context.Context, layers []Layer, feats [][]*store.Fea
 // quarter to a half; one made of squares and attributes loses a few bytes).
 func shrankEnough(before, after int) bool { return after <= before-before/10 }
 
-// isSquare says whether g is the MinSize square of a site too small to draw (generaliser.polygons).
+// isSquare says whether g is a MinSize square (generaliser.polygons makes them of sites too small to draw;
+// the tests recognise them so in a decoded tile).
 func isSquare(g orb.Geometry) bool {
 	p, ok := g.(orb.Polygon)
 	if !ok || len(p) != 1 || len(p[0]) != 5 {
@@ -141,7 +314,7 @@ func isSquare(g orb.Geometry) bool {
 	if width(b) != MinSize || height(b) != MinSize {
 		return false
 	}
-	sq := square(b.Center())
+	sq := squareAt(b.Center())
 	for k, q := range p[0] {
 		if q != sq[0][k] {
 			return false
@@ -150,11 +323,12 @@ func isSquare(g orb.Geometry) bool {
 	return true
 }
 
-// groupSquares groups each polygon layer's squares by cell of the clusters' grid at zoom z: the square of the
-// lowest fid of a cell stands for all of them (its count their number), the others are left out (nil). It
-// returns the counts and outputs to write, and how many squares were left out; layers without squares, and
-// point layers with their clusters' counts, are returned as they are.
-func groupSquares(feats [][]*store.Feature, counts [][]int64, outs [][]orb.Geometry, z maptile.Zoom) ([][]int64, [][]orb.Geometry, int) {
+// groupSquares groups each polygon layer's squares (squares[i][j]: outs[i][j] is one) by cell of the
+// clusters' grid at zoom z: the square of the lowest fid of a cell stands for all of them (its count their
+// number), the others are left out (nil). It returns the counts and outputs to write, and how many squares
+// were left out; layers without squares, and point layers with their clusters' counts, are returned as they
+// are.
+func groupSquares(feats [][]*store.Feature, counts [][]int64, outs [][]orb.Geometry, squares [][]bool, z maptile.Zoom) ([][]int64, [][]orb.Geometry, int) {
 	side := float64(Extent) / float64(store.ClusterCells(z))
 	wc := make([][]int64, len(outs))
 	wouts := make([][]orb.Geometry, len(outs))
@@ -166,7 +340,7 @@ func groupSquares(feats [][]*store.Feature, counts [][]int64, outs [][]orb.Geome
 		}
 		leader := map[[2]int32]int{} // cell -> index of its lowest fid's square
 		for j, g := range outs[i] {
-			if !isSquare(g) {
+			if !squares[i][j] {
 				continue
 			}
 			cell := squareCell(g, side)
@@ -185,7 +359,7 @@ func groupSquares(feats [][]*store.Feature, counts [][]int64, outs [][]orb.Geome
 			}
 		}
 		for j, g := range outs[i] {
-			if !isSquare(g) {
+			if !squares[i][j] {
 				continue
 			}
 			l := leader[squareCell(g, side)]

@@ -53,8 +53,9 @@ type generaliser struct {
 	scratch                    orb.Ring // snapRing's copy of a ring to simplify
 }
 
-// polygons generalises a projected (multi)polygon; nil means nothing of it is in this tile.
-func (g *generaliser) polygons(mp orb.MultiPolygon) orb.Geometry {
+// polygons generalises a projected (multi)polygon; nil means nothing of it is in this tile, square that the
+// site is too small to draw and became a MinSize square.
+func (g *generaliser) polygons(mp orb.MultiPolygon) (out orb.Geometry, square bool) {
 	var (
 		keep    orb.MultiPolygon
 		largest orb.Bound
@@ -77,23 +78,23 @@ func (g *generaliser) polygons(mp orb.MultiPolygon) orb.Geometry {
 		keep = append(keep, p)
 	}
 	if largeA < 0 {
-		return nil
+		return nil, false
 	}
 	if len(keep) > 0 {
-		if out := g.fitPolygons(keep); len(out) > 0 {
-			if len(out) == 1 {
-				return out[0]
+		if fit := g.fitPolygons(keep); len(fit) > 0 {
+			if len(fit) == 1 {
+				return fit[0], false
 			}
-			return out
+			return fit, false
 		}
 	}
 	// Nothing drawable is left: the site becomes a square on its largest part, in the tile that holds it.
 	c := largest.Center()
 	if !g.bound.Contains(c) {
-		return nil
+		return nil, false
 	}
 	g.squares++
-	return square(c)
+	return squareAt(c), true
 }
 
 // needsGEOS says whether validPolygons's verdict on mp must be confirmed by GEOS. The quick check is complete
@@ -300,7 +301,7 @@ func ringArea(r orb.Ring) float64 {
 	return s / 2
 }
 
-func square(c orb.Point) orb.Polygon {
+func squareAt(c orb.Point) orb.Polygon {
 	x, y := math.Round(c[0]), math.Round(c[1])
 	h := float64(MinSize / 2)
 	return orb.Polygon{{{x - h, y - h}, {x + h, y - h}, {x + h, y + h}, {x - h, y + h}, {x - h, y - h}}}

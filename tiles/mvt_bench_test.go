@@ -23,7 +23,7 @@ func BenchmarkMVTWriterDense(b *testing.B) {
 	ml := MVTLayer{Name: layer.Dataset.ID, Extent: Extent}
 	for j := range src {
 		feats[j] = &src[j]
-		outs[j] = square(proj.toTile(src[j].Geometry).Bound().Center())
+		outs[j] = squareAt(proj.toTile(src[j].Geometry).Bound().Center())
 		props := map[string]any{}
 		for k, fl := range layer.Fields {
 			props[fl.Name] = src[j].Values[k]

@@ -45,7 +45,7 @@ func TestPyramidTilesDrawTheSameSites(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(pb) > MaxTileBytes {
+		if len(pb) > MaxBytes(tl.Z) {
 			t.Errorf("tile %v: %d bytes, over the cap", tl, len(pb))
 		}
 		ids := func(b []byte, check bool) map[uint64]bool {

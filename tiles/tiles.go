@@ -41,7 +41,7 @@ const (
 	// 512-px tiles.
 	Tolerance = 4.0
 	// Revision changes when the tile making changes, so that ETags and caches of earlier tiles expire.
-	Revision = 2
+	Revision = 3
 )
 
 // Format is a tile encoding.
@@ -253,9 +253,10 @@ func (r *Renderer) Render(ctx context.Context, src FeatureSource, layers []Layer
 }
 
 // generalise generalises every layer's projected geometries at tol: outs[i][j] is feature j of layer i in
-// tile units, nil when it is left out of the tile.
-func (r *Renderer) generalise(ctx context.Context, layers []Layer, counts [][]int64, drawn []bool, projected [][]orb.Geometry, tol float64, z uint32) ([][]orb.Geometry, Stats) {
-	st := Stats{Tolerance: tol}
+// tile units, nil when it is left out of the tile, and squares[i][j] says that it is the MinSize square of a
+// site too small to draw (what the size cap groups, see cap.go).
+func (r *Renderer) generalise(ctx context.Context, layers []Layer, counts [][]int64, drawn []bool, projected [][]orb.Geometry, tol float64, z uint32) (outs [][]orb.Geometry, squares [][]bool, st Stats) {
+	st = Stats{Tolerance: tol}
 	g := &generaliser{tol: tol, bound: orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}}
 	if r.Repair != nil {
 		g.repair = func(mp orb.MultiPolygon) orb.MultiPolygon {
@@ -275,7 +276,7 @@ func (r *Renderer) generalise(ctx context.Context, layers []Layer, counts [][]in
 	// A layer from the pyramid is already simplified at Tolerance and snapped (valid) on this zoom's grid:
 	// clipped and checked, not simplified again, unless the tile is over the size cap.
 	onGrid := &generaliser{bound: g.bound, repair: g.repair, valid: g.valid}
-	outs := make([][]orb.Geometry, len(layers))
+	outs, squares = make([][]orb.Geometry, len(layers)), make([][]bool, len(layers))
 	for i := range layers {
 		ltol := tol
 		if counts[i] != nil {
@@ -285,7 +286,7 @@ func (r *Renderer) generalise(ctx context.Context, layers []Layer, counts [][]in
 		if drawn[i] && tol <= Tolerance {
 			lg = onGrid
 		}
-		outs[i] = lg.generaliseAll(projected[i], z, ltol)
+		outs[i], squares[i] = lg.generaliseAll(projected[i], z, ltol)
 	}
 	st.Squares, st.Retried, st.Repaired = g.squares+onGrid.squares, g.retried+onGrid.retried, g.repaired+onGrid.repaired
 	for i := range layers {
@@ -295,7 +296,7 @@ func (r *Renderer) generalise(ctx context.Context, layers []Layer, counts [][]in
 			}
 		}
 	}
-	return outs, st
+	return outs, squares, st
 }
 
 // write encodes the generalised features of a tile in f; counts[i][j], when counts[i] is set, is the number
@@ -573,11 +574,12 @@ func tileBound(t maptile.Tile, buf float64) orb.Bound {
 	return orb.Bound{Min: a, Max: b}
 }
 
-// generaliseAll generalises one layer's projected geometries. Points go in order (the thinning grid keeps the
-// first of each cell); polygons and lines, each on its own, are shared among the cores: their GEOS checks and
-// repairs are most of a cold low-zoom tile's time.
-func (g *generaliser) generaliseAll(geoms []orb.Geometry, z uint32, tol float64) []orb.Geometry {
-	outs := make([]orb.Geometry, len(geoms))
+// generaliseAll generalises one layer's projected geometries, and says which outputs are the squares of sites
+// too small to draw. Points go in order (the thinning grid keeps the first of each cell); polygons and lines,
+// each on its own, are shared among the cores: their GEOS checks and repairs are most of a cold low-zoom
+// tile's time.
+func (g *generaliser) generaliseAll(geoms []orb.Geometry, z uint32, tol float64) ([]orb.Geometry, []bool) {
+	outs, squares := make([]orb.Geometry, len(geoms)), make([]bool, len(geoms))
 	seen := map[[2]int32]bool{}
 	var rest []int
 	for j, pg := range geoms {
@@ -593,9 +595,9 @@ func (g *generaliser) generaliseAll(geoms []orb.Geometry, z uint32, tol float64)
 	workers := min(runtime.GOMAXPROCS(0), len(rest))
 	if workers <= 1 {
 		for _, j := range rest {
-			outs[j] = g.shape(geoms[j])
+			outs[j], squares[j] = g.shape(geoms[j])
 		}
-		return outs
+		return outs, squares
 	}
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -607,7 +609,7 @@ func (g *generaliser) generaliseAll(geoms []orb.Geometry, z uint32, tol float64)
 		go func() {
 			defer wg.Done()
 			for j := range next {
-				outs[j] = part.shape(geoms[j])
+				outs[j], squares[j] = part.shape(geoms[j])
 			}
 		}()
 	}
@@ -621,16 +623,17 @@ func (g *generaliser) generaliseAll(geoms []orb.Geometry, z uint32, tol float64)
 		g.retried += p.retried
 		g.repaired += p.repaired
 	}
-	return outs
+	return outs, squares
 }
 
-// shape generalises a line or polygon geometry.
-func (g *generaliser) shape(pg orb.Geometry) orb.Geometry {
+// shape generalises a line or polygon geometry; square says that it became the square of a site too small to
+// draw.
+func (g *generaliser) shape(pg orb.Geometry) (out orb.Geometry, square bool) {
 	switch pg := pg.(type) {
 	case orb.LineString:
-		return g.lines(orb.MultiLineString{pg})
+		return g.lines(orb.MultiLineString{pg}), false
 	case orb.MultiLineString:
-		return g.lines(pg)
+		return g.lines(pg), false
 	case orb.Polygon:
 		return g.polygons(orb.MultiPolygon{pg})
 	case orb.MultiPolygon:
@@ -639,5 +642,5 @@ func (g *generaliser) shape(pg orb.Geometry) orb.Geometry {
 		// Not produced by patrimap's importers; keep the polygonal members.
 		return g.polygons(geo.Polygons(pg))
 	}
-	return nil
+	return nil, false
 }

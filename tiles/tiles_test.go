@@ -101,7 +101,7 @@ func TestGeneraliseKeepsCombValid(t *testing.T) {
 	}
 	ring = append(ring, orb.Point{1000, 0}, orb.Point{1000, -50}, orb.Point{0, -50}, orb.Point{0, 0})
 	g := &generaliser{tol: 8, bound: orb.Bound{Min: orb.Point{-64, -64}, Max: orb.Point{4160, 4160}}}
-	out := g.polygons(orb.MultiPolygon{{ring}})
+	out, _ := g.polygons(orb.MultiPolygon{{ring}})
 	if out == nil {
 		t.Fatal("comb vanished")
 	}

@@ -92,7 +92,7 @@ func TestNationalTilesValidAndComplete(t *testing.T) {
 		if err != nil {
 			t.Fatalf("tile %v: %v", tl, err)
 		}
-		if len(b) > MaxTileBytes {
+		if len(b) > MaxBytes(tl.Z) {
 			t.Errorf("tile %v: %d bytes, over the cap", tl, len(b))
 		}
 		ls, err := DecodeMVT(b)
@@ -130,22 +130,27 @@ func TestNationalTilesValidAndComplete(t *testing.T) {
 // nationalAPB imports the national APB delivery into a new SpatiaLite store with the INPN importer, as
 // `patrimap import inpn` does, and opens a snapshot of it (both closed when tb ends).
 func nationalAPB(b testing.TB) (store.Snapshot, store.Dataset) {
+	return inpnLayer(b, "../testdata/inpn/apb/apb.zip", "apb")
+}
+
+// inpnLayer imports the INPN layer key from path (a zip, a Shapefile or GeoJSON) as dataset key through the
+// INPN normaliser, into a new SpatiaLite store, and opens a snapshot of it.
+func inpnLayer(b testing.TB, path, key string) (store.Snapshot, store.Dataset) {
 	b.Helper()
 	ctx := context.Background()
-	path := "../testdata/inpn/apb/apb.zip"
 	f, err := inpn.Inspect(ctx, path, 0)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer f.Close()
-	layer, _ := inpn.LayerByKey("apb")
+	layer, _ := inpn.LayerByKey(key)
 	src, closeFn, err := f.Source(nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer closeFn()
 	return importSnapshot(b, importers.Job{
-		Info:   store.DatasetInfo{ID: "apb", Title: layer.Title, Producer: layer.Producer, Theme: store.ThemeNatural},
+		Info:   store.DatasetInfo{ID: key, Title: layer.Title, Producer: layer.Producer, Theme: store.ThemeNatural},
 		Fields: append(append([]store.Field(nil), inpn.NormalisedFields...), f.Fields...),
 		Source: &inpn.Normaliser{Layer: layer, Part: layer.Parts()[0], Source: src},
 		Report: &importers.Report{Source: filepath.Base(path), Format: f.Format, SourceCRS: f.CRS},

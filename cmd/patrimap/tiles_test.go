@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	_ "github.com/mattn/go-sqlite3"
+	"github.com/paulmach/orb/maptile"
 
 	"github.com/patrimap/patrimap/geo"
 	"github.com/patrimap/patrimap/tiles"
@@ -98,8 +99,8 @@ func TestTilesExportNationalLayersToMBTiles(t *testing.T) {
 		n++
 		perZoom[z]++
 		biggest = max(biggest, len(raw))
-		if len(raw) > tiles.MaxTileBytes {
-			t.Errorf("tile %d/%d/%d is %d bytes, over 500 KB", z, x, y, len(raw))
+		if limit := tiles.MaxBytes(maptile.Zoom(z)); len(raw) > limit {
+			t.Errorf("tile %d/%d/%d is %d bytes, over its cap of %d", z, x, y, len(raw), limit)
 		}
 	}
 	rows.Close()

@@ -72,7 +72,7 @@ func TestQGISListsOnlyTheDatasets(t *testing.T) {
 		t.Fatal(err)
 	}
 	var pyramidRows int
-	if err := s.db.QueryRow(`SELECT count(*) FROM ` + pyramidTable("rnn_isere")).Scan(&pyramidRows); err != nil || pyramidRows == 0 {
+	if err := s.db.QueryRow(`SELECT count(*) FROM ` + pyramidTable("rnn_isere", 0)).Scan(&pyramidRows); err != nil || pyramidRows == 0 {
 		t.Fatalf("the pyramid: %d rows, %v", pyramidRows, err)
 	}
 	if got, want := tablesQGISLists(t, s.Path()), []string{"hours", "points", "rnn_isere"}; !slices.Equal(got, want) {

@@ -157,8 +157,8 @@ func boxPyramid(_ int, g orb.Geometry) []orb.Geometry {
 	return out
 }
 
-// The pyramid table holds the pyramids given, one column a zoom, and is replaced with each import (the single
-// copy of earlier imports too); a dataset imported before pyramids says it has none.
+// The pyramid tables hold the pyramids given, one table a zoom, and are replaced with each import (the single
+// table and the single copy of earlier imports too); a dataset imported before pyramids says it has none.
 func TestPyramidTable(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
@@ -171,15 +171,25 @@ func TestPyramidTable(t *testing.T) {
 	}
 	importFixture(t, s, "rnn", fc, everyOther)
 	count := func() (n int) {
-		s.db.QueryRow(`SELECT count(*) FROM ` + pyramidTable("rnn")).Scan(&n)
+		for z := 0; z <= store.PyramidMaxZoom; z++ {
+			var nz int
+			s.db.QueryRow(`SELECT count(*) FROM ` + pyramidTable("rnn", z)).Scan(&nz)
+			if z > 0 && nz != n {
+				t.Errorf("pyramid zoom %d: %d rows, zoom 0 %d", z, nz, n)
+			}
+			n = nz
+		}
 		return n
 	}
 	if n := count(); n != 8 {
 		t.Errorf("pyramid: %d rows, want the 8 given", n)
 	}
-	// An import of the version before pyramids left its single copy: the next import drops it.
-	if _, err := s.writer.Exec(`CREATE TABLE ` + lowZoomTable("rnn") + ` AS SELECT fid, AsBinary(geom) AS wkb FROM rnn`); err != nil {
-		t.Fatal(err)
+	// Imports of the versions before pyramids and before a table a zoom left their single copy and their
+	// single table: the next import drops them.
+	for _, old := range []string{lowZoomTable("rnn"), singlePyramidTable("rnn")} {
+		if _, err := s.writer.Exec(`CREATE TABLE ` + old + ` AS SELECT fid, AsBinary(geom) AS wkb FROM rnn`); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var topo geo.Topology
 	d := importFixture(t, s, "rnn", fc, func(_ int, g orb.Geometry) []orb.Geometry {
@@ -189,9 +199,9 @@ func TestPyramidTable(t *testing.T) {
 		t.Errorf("after a re-import the pyramid has %d rows, want 15", n)
 	}
 	var old int
-	s.db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = ?`, lowZoomTable("rnn")).Scan(&old)
+	s.db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name IN (?, ?)`, lowZoomTable("rnn"), singlePyramidTable("rnn")).Scan(&old)
 	if old != 0 {
-		t.Errorf("the single low-zoom copy of the earlier import is still there")
+		t.Errorf("the single low-zoom copy or the single pyramid table of the earlier imports is still there")
 	}
 	sn, _ := s.Snapshot(ctx)
 	boxes := 0
@@ -205,8 +215,10 @@ func TestPyramidTable(t *testing.T) {
 	if err != nil || boxes != 15 {
 		t.Errorf("z0 of the new pyramid: %d boxes of 15 (%v)", boxes, err)
 	}
-	if _, err := s.writer.Exec(`DROP TABLE ` + pyramidTable("rnn")); err != nil {
-		t.Fatal(err)
+	for z := 0; z <= store.PyramidMaxZoom; z++ { // as a store imported before pyramids
+		if _, err := s.writer.Exec(`DROP TABLE ` + pyramidTable("rnn", z)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	sn, _ = s.Snapshot(ctx)
 	defer sn.Close()

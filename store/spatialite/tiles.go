@@ -43,8 +43,9 @@ func (sn *snapshot) tileFeatures(ctx context.Context, d store.Dataset, bbox orb.
 	}
 	var b strings.Builder
 	if pz >= 0 {
-		// The row's zoom of the pyramid, or its geometry when it has none (a point of a GEOMETRY layer).
-		b.WriteString(`SELECT t.fid, coalesce(l.` + zoomColumn(pz) + `, AsBinary(t.geom))`)
+		// The row's zoom of the pyramid, or its geometry when it has none (a point of a GEOMETRY layer), and
+		// its columns from the pyramid's copy of them (small rows, see pyramid.go).
+		b.WriteString(`SELECT t.fid, coalesce(l.g, (SELECT AsBinary(r.geom) FROM ` + quoteIdent(d.Table) + ` AS r WHERE r.fid = t.fid))`)
 	} else {
 		// SpatiaLite's own blob, read in Go (decodeBlob): AsBinary cost three times the rest of the read.
 		b.WriteString(`SELECT t.fid, t.geom`)
@@ -62,9 +63,10 @@ func (sn *snapshot) tileFeatures(ctx context.Context, d store.Dataset, bbox orb.
 		// The fids come from the index as a list that SQLite sorts, and the rows are then read in fid order:
 		// joining the index to the table instead would sort the rows themselves, geometries and all, in a
 		// temporary b-tree (three times slower on the national biotope orders' z8–z10 tiles).
-		b.WriteString(` FROM ` + quoteIdent(d.Table) + ` AS t`)
 		if pz >= 0 {
-			b.WriteString(` LEFT JOIN ` + quoteIdent(pyramidTable(d.Table)) + ` AS l ON l.fid = t.fid`)
+			b.WriteString(` FROM ` + quoteIdent(pyramidValuesTable(d.Table)) + ` AS t LEFT JOIN ` + quoteIdent(pyramidTable(d.Table, pz)) + ` AS l ON l.fid = t.fid`)
+		} else {
+			b.WriteString(` FROM ` + quoteIdent(d.Table) + ` AS t`)
 		}
 		b.WriteString(` WHERE t.fid IN (SELECT pkid FROM ` + quoteIdent("idx_"+d.Table+"_geom") +
 			` WHERE xmin <= ? AND xmax >= ? AND ymin <= ? AND ymax >= ?) ORDER BY t.fid`)
