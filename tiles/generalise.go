@@ -153,6 +153,10 @@ func (g *generaliser) fitPolygons(mp orb.MultiPolygon) orb.MultiPolygon {
 	clipped := make(orb.MultiPolygon, 0, len(mp))
 	for _, p := range mp {
 		if b := ringBound(p[0]); !g.bound.Contains(b.Min) || !g.bound.Contains(b.Max) {
+			if cut, ok := clipPolygon(g.bound, p); ok { // see clip.go
+				clipped = append(clipped, cut...)
+				continue
+			}
 			p = clip.Polygon(g.bound, p.Clone())
 		}
 		if len(p) > 0 {

@@ -41,7 +41,7 @@ const (
 	// 512-px tiles.
 	Tolerance = 4.0
 	// Revision changes when the tile making changes, so that ETags and caches of earlier tiles expire.
-	Revision = 2
+	Revision = 3
 )
 
 // Format is a tile encoding.

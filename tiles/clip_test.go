@@ -1,0 +1,143 @@
+package tiles
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/clip"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/maptile"
+	"github.com/paulmach/orb/maptile/tilecover"
+
+	"github.com/patrimap/patrimap/geo"
+)
+
+var clipBound = orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}
+
+// checkClip clips p to clipBound and checks the result against GEOS's intersection: the same area, GEOS-valid.
+func checkClip(t *testing.T, topo *geo.Topology, name string, p orb.Polygon) orb.MultiPolygon {
+	t.Helper()
+	out, ok := clipPolygon(clipBound, p)
+	if !ok {
+		t.Errorf("%s: not clipped", name)
+		return nil
+	}
+	box := orb.Polygon{{clipBound.Min, {clipBound.Max[0], clipBound.Min[1]}, clipBound.Max, {clipBound.Min[0], clipBound.Max[1]}, clipBound.Min}}
+	want, err := topo.Intersection(p, box)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wa, ga := geo.Area(want), geo.Area(out); math.Abs(wa-ga) > 1e-7*math.Max(1, wa) {
+		t.Errorf("%s: area %.3f, GEOS's intersection %.3f", name, ga, wa)
+	}
+	if len(out) > 0 {
+		if ok, err := topo.Valid(out); err != nil || !ok {
+			t.Errorf("%s: not valid for GEOS (%v): %v", name, err, out)
+		}
+	}
+	return out
+}
+
+func TestClipPolygonCases(t *testing.T) {
+	var topo geo.Topology
+	rect := func(x0, y0, x1, y1 float64) orb.Ring {
+		return orb.Ring{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}
+	}
+	// A U whose two arms cross the left edge: two pieces inside, joined outside.
+	u := orb.Ring{{-500, 100}, {1000, 100}, {1000, 300}, {-200, 300}, {-200, 700}, {1000, 700}, {1000, 900}, {-500, 900}, {-500, 100}}
+	for name, tc := range map[string]struct {
+		p     orb.Polygon
+		parts int
+		holes int
+	}{
+		"U across the left edge":        {orb.Polygon{u}, 2, 0},
+		"U wound the other way":         {orb.Polygon{u.Clone()}, 2, 0},
+		"tile inside the site":          {orb.Polygon{rect(-1000, -1000, 5000, 5000)}, 1, 0},
+		"tile inside the site's hole":   {orb.Polygon{rect(-2000, -2000, 6000, 6000), rect(-1000, -1000, 5000, 5000)}, 0, 0},
+		"hole across the top edge":      {orb.Polygon{rect(-1000, -1000, 5000, 5000), rect(1000, -200, 2000, 500)}, 1, 0},
+		"hole inside the tile":          {orb.Polygon{rect(-1000, 100, 5000, 900), rect(1000, 200, 2000, 500)}, 1, 1},
+		"holes in two pieces":           {orb.Polygon{u, rect(100, 150, 200, 250), rect(100, 750, 200, 850)}, 2, 2},
+		"site outside the tile":         {orb.Polygon{rect(5000, 5000, 6000, 6000)}, 0, 0},
+		"site across a corner":          {orb.Polygon{rect(-1000, -1000, 100, 100)}, 1, 0},
+		"site across two edges and out": {orb.Polygon{rect(-1000, 1000, 5000, 2000)}, 1, 0},
+	} {
+		if name == "U wound the other way" {
+			tc.p[0].Reverse()
+		}
+		out := checkClip(t, &topo, name, tc.p)
+		holes := 0
+		for _, q := range out {
+			holes += len(q) - 1
+		}
+		if len(out) != tc.parts || holes != tc.holes {
+			t.Errorf("%s: %d parts, %d holes, want %d and %d: %v", name, len(out), holes, tc.parts, tc.holes, out)
+		}
+	}
+	// A hole touching its shell where both cross the edge: two pieces' ends at one point, left to orb's clip.
+	touch := orb.Polygon{rect(-1000, 1000, 1000, 3000), {{-Buffer, 1000}, {500, 1500}, {-500, 1500}, {-Buffer, 1000}}}
+	if ok, err := topo.Valid(touch); err != nil || !ok {
+		t.Fatalf("the touching hole's site is not valid: %v", err)
+	}
+	if _, ok := clipPolygon(clipBound, touch); ok {
+		t.Errorf("pieces meeting on the edge: clipped, want them left to orb's clip")
+	}
+}
+
+// TestClipPolygonRealSites clips the real ZNIEFF 1 of the Oise to every z12 and z14 tile they cross: the same
+// area as GEOS's intersection and GEOS-valid, where orb's clip, which joins a site's pieces inside the tile
+// by zero-width corridors along its edge, is not valid for many.
+func TestClipPolygonRealSites(t *testing.T) {
+	b, err := os.ReadFile("../testdata/inpn-geojson/znieff1/oise60_znieff1.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var topo geo.Topology
+	clipped, pieces, orbInvalid := 0, 0, 0
+	for i, f := range fc.Features {
+		for _, z := range []maptile.Zoom{12, 14} {
+			cover, err := tilecover.Geometry(f.Geometry, z)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tls := make([]maptile.Tile, 0, len(cover))
+			for tl := range cover {
+				tls = append(tls, tl)
+			}
+			slices.SortFunc(tls, func(a, b maptile.Tile) int { return cmp.Or(cmp.Compare(a.X, b.X), cmp.Compare(a.Y, b.Y)) })
+			for _, tl := range tls[:min(len(tls), 40)] {
+				proj := newProjection(tl)
+				for _, p := range geo.Polygons(proj.toTile(f.Geometry)) {
+					if b := ringBound(p[0]); !b.Intersects(clipBound) || (clipBound.Contains(b.Min) && clipBound.Contains(b.Max)) {
+						continue
+					}
+					clipped++
+					out := checkClip(t, &topo, "site "+f.Properties.MustString("NOM", "")+" tile "+tileName(tl), p)
+					pieces += len(out)
+					if q := clip.Polygon(clipBound, p.Clone()); len(q) > 0 {
+						if ok, _ := topo.Valid(q); !ok {
+							orbInvalid++
+						}
+					}
+				}
+			}
+		}
+		if t.Failed() {
+			t.Fatalf("stopped at site %d", i)
+		}
+	}
+	t.Logf("%d polygons cut by a tile's edge into %d pieces; orb's clip made %d of them invalid", clipped, pieces, orbInvalid)
+	if clipped < 200 || pieces <= clipped || orbInvalid == 0 {
+		t.Errorf("%d polygons clipped into %d pieces, %d invalid by orb's clip: the sites no longer test cutting a polygon in pieces", clipped, pieces, orbInvalid)
+	}
+}
+
+func tileName(tl maptile.Tile) string { return fmt.Sprintf("%d/%d/%d", tl.Z, tl.X, tl.Y) }
