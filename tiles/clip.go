@@ -46,7 +46,7 @@ func clipPolygon(b orb.Bound, p orb.Polygon) (out orb.MultiPolygon, ok bool) {
 				inside = append(inside, r)
 			}
 		case ringOutside:
-			if inRing(r, centre) {
+			if b := ringBound(r); b.Contains(centre) && inRing(r, centre) {
 				if i == 0 {
 					enclosing++
 				} else {
@@ -109,18 +109,12 @@ type rectClip struct {
 // ring cuts r (walked backwards when rev) into pieces.
 func (c *rectClip) ring(r orb.Ring, rev bool) ringClass {
 	n := len(r) - 1 // r[n] == r[0]
-	at := func(i int) orb.Point {
-		i %= n
-		if rev {
-			return r[n-i]
-		}
-		return r[i]
-	}
+	minX, minY, maxX, maxY := c.b.Min[0], c.b.Min[1], c.b.Max[0], c.b.Max[1]
 	// Start at a vertex strictly outside b, so that no piece wraps round the ring's end; a ring with none
-	// lies in b (b is convex).
+	// lies in b (b is convex). Walked backwards, vertex i is r[n-i].
 	first := -1
-	for i := range n {
-		if q := at(i); q[0] < c.b.Min[0] || q[0] > c.b.Max[0] || q[1] < c.b.Min[1] || q[1] > c.b.Max[1] {
+	for i, q := range r[:n] {
+		if q[0] < minX || q[0] > maxX || q[1] < minY || q[1] > maxY {
 			first = i
 			break
 		}
@@ -128,10 +122,29 @@ func (c *rectClip) ring(r orb.Ring, rev bool) ringClass {
 	if first < 0 {
 		return ringInside
 	}
+	if rev {
+		first = (n - first) % n
+	}
+	at := func(i int) orb.Point {
+		if rev {
+			return r[n-i]
+		}
+		return r[i]
+	}
 	before := len(c.pieces)
 	var cur []orb.Point
-	for k := range n {
-		a, e := at(first+k), at(first+k+1)
+	i := first
+	e := at(i)
+	for range n {
+		if i++; i == n {
+			i = 0
+		}
+		a := e
+		e = at(i)
+		if cur == nil && ((a[0] < minX && e[0] < minX) || (a[0] > maxX && e[0] > maxX) ||
+			(a[1] < minY && e[1] < minY) || (a[1] > maxY && e[1] > maxY)) {
+			continue // wholly on the far side of one edge: most segments of a large site
+		}
 		if a == e {
 			continue
 		}
@@ -188,6 +201,10 @@ func (c *rectClip) segment(a, e orb.Point) (p0, p1 orb.Point, ok bool) {
 	inA, inE := in(a), in(e)
 	if inA && inE {
 		return a, e, true
+	}
+	if (a[0] < c.b.Min[0] && e[0] < c.b.Min[0]) || (a[0] > c.b.Max[0] && e[0] > c.b.Max[0]) ||
+		(a[1] < c.b.Min[1] && e[1] < c.b.Min[1]) || (a[1] > c.b.Max[1] && e[1] > c.b.Max[1]) {
+		return p0, p1, false // wholly on the far side of one edge: most segments of a large site
 	}
 	dx, dy := e[0]-a[0], e[1]-a[1]
 	t0, t1 := 0.0, 1.0
@@ -339,4 +356,26 @@ func (c *rectClip) close() []orb.Ring {
 		rings = append(rings, r)
 	}
 	return rings
+}
+
+// cutSite is a polygon site projected to a tile, its parts that cross the tile's edge clipped before (see
+// projection.cutToTile): pieces[i] is what of part i lies in the tile (none when it misses it), bounds[i]
+// the projected box of the whole part, by which the generaliser judges it (too small to draw, the largest).
+// It is an orb.Geometry (a multipolygon, by its empty embedded one) for the generaliser's input only.
+type cutSite struct {
+	orb.MultiPolygon
+	pieces []orb.MultiPolygon
+	bounds []orb.Bound
+}
+
+// Bound is the union of the parts' boxes.
+func (s cutSite) Bound() orb.Bound {
+	if len(s.bounds) == 0 {
+		return orb.Bound{}
+	}
+	b := s.bounds[0]
+	for _, o := range s.bounds[1:] {
+		b = b.Union(o)
+	}
+	return b
 }

@@ -2,6 +2,7 @@ package tiles
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"math"
 	"os"
@@ -13,8 +14,10 @@ import (
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/maptile/tilecover"
+	"github.com/paulmach/orb/planar"
 
 	"github.com/patrimap/patrimap/geo"
+	"github.com/patrimap/patrimap/store"
 )
 
 var clipBound = orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}
@@ -92,28 +95,13 @@ func TestClipPolygonCases(t *testing.T) {
 // area as GEOS's intersection and GEOS-valid, where orb's clip, which joins a site's pieces inside the tile
 // by zero-width corridors along its edge, is not valid for many.
 func TestClipPolygonRealSites(t *testing.T) {
-	b, err := os.ReadFile("../testdata/inpn-geojson/znieff1/oise60_znieff1.geojson")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fc, err := geojson.UnmarshalFeatureCollection(b)
-	if err != nil {
-		t.Fatal(err)
-	}
+	fc := oiseZNIEFF(t)
 	var topo geo.Topology
 	clipped, pieces, orbInvalid := 0, 0, 0
 	for i, f := range fc.Features {
 		for _, z := range []maptile.Zoom{12, 14} {
-			cover, err := tilecover.Geometry(f.Geometry, z)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tls := make([]maptile.Tile, 0, len(cover))
-			for tl := range cover {
-				tls = append(tls, tl)
-			}
-			slices.SortFunc(tls, func(a, b maptile.Tile) int { return cmp.Or(cmp.Compare(a.X, b.X), cmp.Compare(a.Y, b.Y)) })
-			for _, tl := range tls[:min(len(tls), 40)] {
+			tls := sortedCover(t, f.Geometry, z)
+			for _, tl := range firstN(tls, 40) {
 				proj := newProjection(tl)
 				for _, p := range geo.Polygons(proj.toTile(f.Geometry)) {
 					if b := ringBound(p[0]); !b.Intersects(clipBound) || (clipBound.Contains(b.Min) && clipBound.Contains(b.Max)) {
@@ -140,4 +128,127 @@ func TestClipPolygonRealSites(t *testing.T) {
 	}
 }
 
+// TestFullGeometryTilesDrawTheSites renders z12 and z14 tiles across the largest real ZNIEFF 1 of the Oise
+// from their full geometries (cut to the tile in WGS84 before projection, cutToTile): every site drawn is
+// valid for GEOS and covers, within the grid's rounding (and the simplification's at z12), the area of the
+// site's intersection with the buffered tile that GEOS computes; no site with a drawable area there is missing.
+func TestFullGeometryTilesDrawTheSites(t *testing.T) {
+	fc := oiseZNIEFF(t)
+	src := make(fakeSource, len(fc.Features))
+	for i, f := range fc.Features {
+		src[i] = store.Feature{FID: int64(i + 1), Geometry: f.Geometry}
+	}
+	// The five sites of most vertices.
+	big := make([]int, len(src))
+	for i := range big {
+		big[i] = i
+	}
+	vertices := func(g orb.Geometry) (n int) {
+		for _, p := range geo.Polygons(g) {
+			for _, r := range p {
+				n += len(r)
+			}
+		}
+		return n
+	}
+	slices.SortFunc(big, func(a, b int) int { return vertices(src[b].Geometry) - vertices(src[a].Geometry) })
+	layers := []Layer{NewLayer(store.Dataset{DatasetInfo: store.DatasetInfo{ID: "znieff1"}, GeometryType: "MULTIPOLYGON"})}
+	r := geosRenderer()
+	var topo geo.Topology
+	box := orb.Polygon{{clipBound.Min, {clipBound.Max[0], clipBound.Min[1]}, clipBound.Max, {clipBound.Min[0], clipBound.Max[1]}, clipBound.Min}}
+	ctx := context.Background()
+	drawn, cut := 0, 0
+	for _, z := range []maptile.Zoom{12, 14} {
+		seen := map[maptile.Tile]bool{}
+		for _, i := range big[:5] {
+			for _, tl := range firstN(sortedCover(t, src[i].Geometry, z), 12) {
+				if seen[tl] {
+					continue
+				}
+				seen[tl] = true
+				b, _, err := r.Render(ctx, src, layers, tl, MVT)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ls, err := DecodeMVT(b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := map[uint64]orb.Geometry{}
+				for _, l := range ls {
+					for _, f := range l.Features {
+						got[f.ID] = f.Geometry
+					}
+				}
+				proj := newProjection(tl)
+				for _, sf := range src {
+					if !sf.Geometry.Bound().Intersects(tileBound(tl, Buffer)) {
+						continue
+					}
+					want, err := topo.Intersection(proj.toTile(sf.Geometry), box)
+					if err != nil {
+						t.Fatal(err)
+					}
+					wa, g := geo.Area(want), got[uint64(sf.FID)]
+					if g == nil {
+						if wa > 4*MinSize*MinSize {
+							t.Errorf("tile %s: site %d (%.0f units² in the tile) is missing", tileName(tl), sf.FID, wa)
+						}
+						continue
+					}
+					drawn++
+					if !isSquare(g) && wa < (Extent+2*Buffer)*(Extent+2*Buffer)-1 {
+						cut++
+					}
+					if ok, err := topo.Valid(g); err != nil || !ok {
+						t.Errorf("tile %s: site %d is not valid for GEOS (%v)", tileName(tl), sf.FID, err)
+					}
+					// Each vertex moves by at most half a unit on the grid (and by the tolerance at z12).
+					slack := 0.75*planar.Length(want) + 1
+					if z < MaxZoom {
+						slack = 2*Tolerance*planar.Length(want) + 1
+					}
+					if ga := geo.Area(g); !isSquare(g) && math.Abs(ga-wa) > slack {
+						t.Errorf("tile %s: site %d drawn over %.0f units², GEOS's intersection %.0f (± %.0f)", tileName(tl), sf.FID, ga, wa, slack)
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d sites drawn, %d of them cut by a tile's edge", drawn, cut)
+	if cut < 20 {
+		t.Errorf("only %d sites cut by a tile's edge: the tiles no longer test the cut", cut)
+	}
+}
+
+func oiseZNIEFF(t *testing.T) *geojson.FeatureCollection {
+	t.Helper()
+	var fc *geojson.FeatureCollection
+	b, err := os.ReadFile("../testdata/inpn-geojson/znieff1/oise60_znieff1.geojson")
+	if err == nil {
+		fc, err = geojson.UnmarshalFeatureCollection(b)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fc
+}
+
+// sortedCover is the tiles of zoom z that g's polygons cross, in x then y order.
+func sortedCover(t *testing.T, g orb.Geometry, z maptile.Zoom) []maptile.Tile {
+	t.Helper()
+	cover, err := tilecover.Geometry(g, z)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tls := make([]maptile.Tile, 0, len(cover))
+	for tl := range cover {
+		tls = append(tls, tl)
+	}
+	slices.SortFunc(tls, func(a, b maptile.Tile) int { return cmp.Or(cmp.Compare(a.X, b.X), cmp.Compare(a.Y, b.Y)) })
+	return tls
+}
+
 func tileName(tl maptile.Tile) string { return fmt.Sprintf("%d/%d/%d", tl.Z, tl.X, tl.Y) }
+
+func firstN[T any](s []T, n int) []T { return s[:min(len(s), n)] }

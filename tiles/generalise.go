@@ -55,16 +55,24 @@ type generaliser struct {
 
 // polygons generalises a projected (multi)polygon; nil means nothing of it is in this tile.
 func (g *generaliser) polygons(mp orb.MultiPolygon) orb.Geometry {
+	s := cutSite{pieces: make([]orb.MultiPolygon, 0, len(mp)), bounds: make([]orb.Bound, 0, len(mp))}
+	for _, p := range mp {
+		if len(p) == 0 || len(p[0]) < 4 {
+			continue
+		}
+		s.pieces, s.bounds = append(s.pieces, orb.MultiPolygon{p}), append(s.bounds, ringBound(p[0]))
+	}
+	return g.site(s)
+}
+
+// site generalises a site's parts, each drawn from its pieces (clipped or not) and judged by its whole box.
+func (g *generaliser) site(s cutSite) orb.Geometry {
 	var (
 		keep    orb.MultiPolygon
 		largest orb.Bound
 		largeA  = -1.0
 	)
-	for _, p := range mp {
-		if len(p) == 0 || len(p[0]) < 4 {
-			continue
-		}
-		b := ringBound(p[0])
+	for i, b := range s.bounds {
 		if a := width(b) * height(b); a > largeA || largeA < 0 {
 			largest, largeA = b, a
 		}
@@ -74,7 +82,7 @@ func (g *generaliser) polygons(mp orb.MultiPolygon) orb.Geometry {
 		if !b.Intersects(g.bound) {
 			continue
 		}
-		keep = append(keep, p)
+		keep = append(keep, s.pieces[i]...)
 	}
 	if largeA < 0 {
 		return nil
