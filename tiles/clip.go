@@ -38,7 +38,11 @@ func clipPolygon(b orb.Bound, p orb.Polygon) (out orb.MultiPolygon, ok bool) {
 		// Every ring is walked as a shell the MVT way (ringArea > 0) when i == 0, as a hole otherwise, so
 		// that p's inside is on the same side of every piece and pieces close in one direction along b.
 		rev := (ringArea(r) > 0) != (i == 0)
-		switch c.ring(r, rev) {
+		class := c.ring(r, rev)
+		if class == ringOnEdge && i == 0 {
+			class = ringInside
+		}
+		switch class {
 		case ringInside:
 			if i == 0 {
 				shellIn = true
@@ -53,7 +57,8 @@ func clipPolygon(b orb.Bound, p orb.Polygon) (out orb.MultiPolygon, ok bool) {
 					enclosing--
 				}
 			}
-		case ringBroken:
+		case ringBroken, ringOnEdge:
+			// A hole inside b that touches its edge may cut b's corner off: left to orb's clip.
 			return nil, false
 		}
 	}
@@ -89,6 +94,7 @@ const (
 	ringInside ringClass = iota
 	ringOutside
 	ringCut
+	ringOnEdge // inside b, with vertices on its edge
 	ringBroken
 )
 
@@ -120,6 +126,11 @@ func (c *rectClip) ring(r orb.Ring, rev bool) ringClass {
 		}
 	}
 	if first < 0 {
+		for _, q := range r[:n] {
+			if q[0] == minX || q[0] == maxX || q[1] == minY || q[1] == maxY {
+				return ringOnEdge
+			}
+		}
 		return ringInside
 	}
 	if rev {
@@ -178,7 +189,7 @@ func (c *rectClip) ring(r orb.Ring, rev bool) ringClass {
 	return ringCut
 }
 
-// add keeps a piece whose ends are on the edge; false when one is not (rounding: the caller clips as before).
+// add keeps a piece whose ends, and only they, are on the edge; false otherwise (the caller clips as before).
 func (c *rectClip) add(pts []orb.Point) bool {
 	if len(pts) < 2 {
 		return true
@@ -187,6 +198,16 @@ func (c *rectClip) add(pts []orb.Point) bool {
 	e, ok2 := c.along(pts[len(pts)-1])
 	if !ok1 || !ok2 {
 		return false
+	}
+	for _, q := range pts[1 : len(pts)-1] {
+		if _, on := c.along(q); on {
+			return false // touches the edge between its ends: where it does, the walk along the edge would too
+		}
+	}
+	if len(pts) == 2 {
+		if _, on := c.along(orb.Point{(pts[0][0] + pts[1][0]) / 2, (pts[0][1] + pts[1][1]) / 2}); on {
+			return false // a segment along the edge
+		}
 	}
 	c.pieces = append(c.pieces, piece{pts: pts, start: s, end: e})
 	return true
