@@ -78,8 +78,26 @@ func clipPolygon(b orb.Bound, p orb.Polygon) (out orb.MultiPolygon, ok bool) {
 	for i, s := range shells {
 		out[i] = orb.Polygon{s}
 	}
+	if len(shells) == 1 {
+		out[0] = append(out[0], inside...) // a hole inside b is inside p's shell, so inside p ∩ b
+		return out, true
+	}
+	boxes := make([]orb.Bound, len(shells))
+	for i, s := range shells {
+		boxes[i] = ringBound(s)
+	}
 	for _, h := range inside {
-		j := slices.IndexFunc(shells, func(s orb.Ring) bool { return inRing(s, h[0]) })
+		// The one shell that holds the hole's first vertex; none or two (the vertex on the edge of one):
+		// left to orb's clip.
+		j := -1
+		for i, s := range shells {
+			if boxes[i].Contains(h[0]) && inRing(s, h[0]) {
+				if j >= 0 {
+					return nil, false
+				}
+				j = i
+			}
+		}
 		if j < 0 {
 			return nil, false
 		}
