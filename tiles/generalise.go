@@ -56,16 +56,25 @@ type generaliser struct {
 // polygons generalises a projected (multi)polygon; nil means nothing of it is in this tile, square that the
 // site is too small to draw and became a MinSize square.
 func (g *generaliser) polygons(mp orb.MultiPolygon) (out orb.Geometry, square bool) {
+	s := cutSite{pieces: make([]orb.MultiPolygon, 0, len(mp)), bounds: make([]orb.Bound, 0, len(mp))}
+	for _, p := range mp {
+		if len(p) == 0 || len(p[0]) < 4 {
+			continue
+		}
+		s.pieces, s.bounds = append(s.pieces, orb.MultiPolygon{p}), append(s.bounds, ringBound(p[0]))
+	}
+	return g.site(s)
+}
+
+// site generalises a site's parts, each drawn from its pieces (clipped or not) and judged by its whole box;
+// square as polygons says.
+func (g *generaliser) site(s cutSite) (out orb.Geometry, square bool) {
 	var (
 		keep    orb.MultiPolygon
 		largest orb.Bound
 		largeA  = -1.0
 	)
-	for _, p := range mp {
-		if len(p) == 0 || len(p[0]) < 4 {
-			continue
-		}
-		b := ringBound(p[0])
+	for i, b := range s.bounds {
 		if a := width(b) * height(b); a > largeA || largeA < 0 {
 			largest, largeA = b, a
 		}
@@ -75,7 +84,7 @@ func (g *generaliser) polygons(mp orb.MultiPolygon) (out orb.Geometry, square bo
 		if !b.Intersects(g.bound) {
 			continue
 		}
-		keep = append(keep, p)
+		keep = append(keep, s.pieces[i]...)
 	}
 	if largeA < 0 {
 		return nil, false
@@ -154,6 +163,10 @@ func (g *generaliser) fitPolygons(mp orb.MultiPolygon) orb.MultiPolygon {
 	clipped := make(orb.MultiPolygon, 0, len(mp))
 	for _, p := range mp {
 		if b := ringBound(p[0]); !g.bound.Contains(b.Min) || !g.bound.Contains(b.Max) {
+			if cut, ok := clipPolygon(g.bound, p); ok { // see clip.go
+				clipped = append(clipped, cut...)
+				continue
+			}
 			p = clip.Polygon(g.bound, p.Clone())
 		}
 		if len(p) > 0 {

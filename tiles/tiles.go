@@ -246,7 +246,11 @@ func (r *Renderer) Render(ctx context.Context, src FeatureSource, layers []Layer
 	for i := range layers {
 		projected[i] = make([]orb.Geometry, len(feats[i]))
 		for j, sf := range feats[i] {
-			projected[i][j] = proj.toTileWithin(sf.Geometry, bbox)
+			if drawn[i] {
+				projected[i][j] = proj.toTileWithin(sf.Geometry, bbox)
+			} else {
+				projected[i][j] = proj.cutToTile(sf.Geometry, bbox)
+			}
 		}
 	}
 	return r.fit(ctx, layers, feats, counts, drawn, projected, proj, f, tol, uint32(t.Z))
@@ -518,6 +522,62 @@ func (p projection) toTileWithin(g orb.Geometry, bbox orb.Bound) orb.Geometry {
 	}
 	return out
 }
+
+// cutToTile is toTileWithin for a site's full geometry, whose parts can be far larger than the tile (a z14
+// tile of a 10,000-vertex site): a part that crosses bbox's edge is clipped to bbox in WGS84 first
+// (clipPolygon; Mercator maps each axis on its own and in order, so bbox is the buffered tile) and only its
+// pieces are projected. The result is a cutSite, each part with its projected box.
+func (p projection) cutToTile(g orb.Geometry, bbox orb.Bound) orb.Geometry {
+	var mp orb.MultiPolygon
+	switch g := g.(type) {
+	case orb.MultiPolygon:
+		mp = g
+	case orb.Polygon:
+		mp = orb.MultiPolygon{g}
+	default:
+		return p.toTileWithin(g, bbox)
+	}
+	s := cutSite{pieces: make([]orb.MultiPolygon, 0, len(mp)), bounds: make([]orb.Bound, 0, len(mp))}
+	whole := func(poly orb.Polygon) {
+		tp := mapPoints(poly, p.point).(orb.Polygon)
+		s.pieces, s.bounds = append(s.pieces, orb.MultiPolygon{tp}), append(s.bounds, ringBound(tp[0]))
+	}
+	for _, poly := range mp {
+		if len(poly) == 0 || len(poly[0]) < 4 {
+			continue // the generaliser skips these
+		}
+		b := ringBound(poly[0])
+		if bbox.Contains(b.Min) && bbox.Contains(b.Max) {
+			whole(poly)
+			continue
+		}
+		if b.Intersects(bbox) {
+			cut, ok := clipPolygon(bbox, poly)
+			if !ok {
+				whole(poly) // degenerate on the edge: clipped by the generaliser as before
+				continue
+			}
+			pieces := make(orb.MultiPolygon, len(cut))
+			for i, q := range cut {
+				pieces[i] = mapPoints(q, p.onTile).(orb.Polygon)
+			}
+			s.pieces = append(s.pieces, pieces)
+		} else {
+			s.pieces = append(s.pieces, nil)
+		}
+		lo, hi := p.point(orb.Point{b.Min[0], b.Max[1]}), p.point(orb.Point{b.Max[0], b.Min[1]})
+		s.bounds = append(s.bounds, orb.Bound{Min: lo, Max: hi})
+	}
+	return s
+}
+
+// onTile is point for a point of bbox (a clipped piece's): kept in the buffered tile when rounding would
+// put it a hair outside, so that the generaliser does not clip the piece again.
+func (p projection) onTile(ll orb.Point) orb.Point {
+	q := p.point(ll)
+	return orb.Point{min(max(q[0], -Buffer), Extent+Buffer), min(max(q[1], -Buffer), Extent+Buffer)}
+}
+
 func (p projection) toWGS84(g orb.Geometry) orb.Geometry { return mapPoints(g, p.unpoint) }
 
 // mapPoints returns a copy of g with fn applied to every point.
@@ -638,6 +698,8 @@ func (g *generaliser) shape(pg orb.Geometry) (out orb.Geometry, square bool) {
 		return g.polygons(orb.MultiPolygon{pg})
 	case orb.MultiPolygon:
 		return g.polygons(pg)
+	case cutSite:
+		return g.site(pg)
 	case orb.Collection:
 		// Not produced by patrimap's importers; keep the polygonal members.
 		return g.polygons(geo.Polygons(pg))
