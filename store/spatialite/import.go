@@ -87,7 +87,8 @@ func (s *Store) beginImport(ctx context.Context, id string, opts store.ImportOpt
 	im := &importer{store: s, conn: conn, tx: tx, id: id, table: store.TableName(id), schema: store.NewSchema(opts.Fields)}
 	for _, stmt := range []string{
 		`DROP TABLE IF EXISTS temp.patrimap_staging`,
-		`CREATE TEMP TABLE patrimap_staging (fid INTEGER PRIMARY KEY, wkb BLOB, lz BLOB, key INTEGER, cell INTEGER)`,
+		`CREATE TEMP TABLE patrimap_staging (fid INTEGER PRIMARY KEY, wkb BLOB, lz BLOB, key INTEGER, cell INTEGER,
+			x0 REAL, x1 REAL, y0 REAL, y1 REAL)`,
 	} {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			im.Rollback()
@@ -141,6 +142,7 @@ func (im *importer) add(ctx context.Context, r store.Row) error {
 		b := r.Geometry.Bound()
 		x, y := mercatorGrid(b.Min)
 		args[3], args[4] = hilbertKey(x, y), clusterCell(x, y)
+		args[5], args[6], args[7], args[8] = b.Min[0], b.Max[0], b.Min[1], b.Max[1]
 		if im.boxed {
 			im.extent = im.extent.Union(b)
 		} else {
@@ -175,7 +177,7 @@ func (im *importer) prepareInsert(ctx context.Context) error {
 	}
 	n := im.schema.Columns()
 	var b strings.Builder
-	b.WriteString(`INSERT INTO temp.patrimap_staging (fid, wkb, lz, key, cell`)
+	b.WriteString(`INSERT INTO temp.patrimap_staging (fid, wkb, lz, key, cell, x0, x1, y0, y1`)
 	for i := 0; i < n; i++ {
 		b.WriteString(", c" + strconv.Itoa(i))
 	}
@@ -189,8 +191,9 @@ func (im *importer) prepareInsert(ctx context.Context) error {
 	return nil
 }
 
-// stagedColumns is the number of staged columns before the attributes: fid, wkb, lz, key and cell.
-const stagedColumns = 5
+// stagedColumns is the number of staged columns before the attributes: fid, wkb, lz, key, cell and the box
+// (x0, x1, y0, y1).
+const stagedColumns = 9
 
 // Finish builds the dataset's table from the staged rows inside the import's transaction: typed columns,
 // geometry registered (cast to the layer's multi type), the pyramid, point clusters and spatial index
@@ -270,7 +273,7 @@ func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 		if err := im.writeClusters(ctx, res.GeometryType); err != nil {
 			return fail("point clusters", err)
 		}
-		if err := loadSpatialIndex(ctx, tx, t, "idx_"+t+"_geom", res.Rows-res.NullGeometry); err != nil {
+		if err := loadSpatialIndex(ctx, tx, "idx_"+t+"_geom", res.Rows-res.NullGeometry); err != nil {
 			return fail("spatial index", err)
 		}
 		if err := restoreTriggers(ctx, tx, t, triggers); err != nil {
