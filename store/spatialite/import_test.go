@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"github.com/patrimap/patrimap/store"
 )
@@ -17,16 +18,7 @@ func TestStagedRowsComeBackWhole(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	var pts []orb.Point
-	for _, f := range loadFixture(t, "rnn-isere.geojson").Features {
-		switch g := f.Geometry.(type) {
-		case orb.Polygon:
-			pts = append(pts, g[0]...)
-		case orb.MultiPolygon:
-			for _, p := range g {
-				pts = append(pts, p[0]...)
-			}
-		}
-	}
+	eachVertex(t, func(_ *geojson.Feature, p orb.Point) { pts = append(pts, p) })
 	if len(pts) < 1500 {
 		t.Fatalf("%d points: too few for batches cut every way", len(pts))
 	}
