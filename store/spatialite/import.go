@@ -149,9 +149,11 @@ func (im *importer) add(ctx context.Context, r store.Row) error {
 	im.pending = slices.Grow(im.pending, stagedColumns+im.nInsert)[:k+stagedColumns+im.nInsert]
 	args := im.pending[k:]
 	clear(args)
+	drop := func() { clear(args); im.pending = im.pending[:k] } // a row refused leaves nothing to write
 	args[0] = r.FID
 	if r.Geometry != nil {
 		if err := encodeWKB(&im.wkb, r.Geometry); err != nil {
+			drop()
 			return fmt.Errorf("import %s: fid %d: geometry: %w", im.id, r.FID, err)
 		}
 		args[1] = im.keep(im.wkb.Bytes())
@@ -167,6 +169,7 @@ func (im *importer) add(ctx context.Context, r store.Row) error {
 		if r.Pyramid != nil {
 			var err error
 			if im.lz, err = store.AppendPyramid(im.lz[:0], r.Pyramid); err != nil {
+				drop()
 				return fmt.Errorf("import %s: fid %d: %w", im.id, r.FID, err)
 			}
 			args[2] = im.keep(im.lz)
