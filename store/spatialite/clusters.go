@@ -18,9 +18,10 @@ var _ store.PointClusterer = (*snapshot)(nil)
 
 // A point layer keeps, beside its table, its points grouped by cell of each zoom's grid up to
 // store.ClusterMaxZoom (patrimap_clusters_<table>: zoom, cell, how many points, the lowest fid, their mean
-// position), written in the import's transaction: the deepest zoom by one GROUP BY over the rows, by the cell
-// staged when each was added (order.go), each coarser one from the zoom below (its grid divides
-// exactly). A tile is then one range of the primary key.
+// position), written in the import's transaction: the deepest zoom by one GROUP BY over the staged rows, by the
+// cell and the box's corner staged when each was added (order.go; the stored geometries are not read back),
+// each coarser one from the zoom below (its grid divides exactly). A tile is then one range of the primary
+// key.
 
 func clusterTable(table string) string { return internalTable("patrimap_clusters_" + table) }
 
@@ -42,8 +43,8 @@ func (im *importer) writeClusters(ctx context.Context, layerType string) error {
 	// come in the table's order.
 	n := clusterCellBits()
 	_, err := im.tx.ExecContext(ctx, `INSERT INTO `+ct+` (z, cx, cy, n, fid, lon, lat)
-		SELECT ?1, s.cell >> ?2, s.cell & ((1 << ?2) - 1), count(*), min(s.fid), avg(MbrMinX(t.geom)), avg(MbrMinY(t.geom))
-		FROM temp.patrimap_staging AS s JOIN `+quoteIdent(im.table)+` AS t ON t.fid = s.fid WHERE s.cell IS NOT NULL GROUP BY s.cell`, int(top), n)
+		SELECT ?1, cell >> ?2, cell & ((1 << ?2) - 1), count(*), min(fid), avg(x0), avg(y0)
+		FROM temp.patrimap_staging WHERE cell IS NOT NULL GROUP BY cell`, int(top), n)
 	if err != nil {
 		return fmt.Errorf("zoom %d: %w", top, err)
 	}

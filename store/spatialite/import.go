@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -48,15 +49,22 @@ type importer struct {
 	id    string
 	table string
 
-	schema  *store.Schema
-	vals    []store.StagedValue
-	insert  *sql.Stmt
-	nInsert int // columns the insert statement was prepared for
-	args    []any
-	wkb     bytes.Buffer
-	lz      []byte    // the row's stored pyramid
-	extent  orb.Bound // of the rows with a geometry, when boxed
-	boxed   bool
+	schema *store.Schema
+	vals   []store.StagedValue
+	// Rows are staged a batch at a time (one statement of batchRows rows), written when the batch is full or
+	// holds batchBytes of geometries and values, before a column is added and by Finish; rows left over go
+	// one by one through insert.
+	insert    *sql.Stmt
+	batch     *sql.Stmt
+	batchRows int
+	nInsert   int   // columns the statements were prepared for
+	pending   []any // the arguments of the rows not yet written, stagedColumns+nInsert per row
+	blobs     []byte
+	bytes     int // of the geometries and values pending
+	wkb       bytes.Buffer
+	lz        []byte    // the row's stored pyramid
+	extent    orb.Bound // of the rows with a geometry, when boxed
+	boxed     bool
 
 	lastFID  int64
 	finished *store.Result
@@ -87,7 +95,8 @@ func (s *Store) beginImport(ctx context.Context, id string, opts store.ImportOpt
 	im := &importer{store: s, conn: conn, tx: tx, id: id, table: store.TableName(id), schema: store.NewSchema(opts.Fields)}
 	for _, stmt := range []string{
 		`DROP TABLE IF EXISTS temp.patrimap_staging`,
-		`CREATE TEMP TABLE patrimap_staging (fid INTEGER PRIMARY KEY, wkb BLOB, lz BLOB, key INTEGER, cell INTEGER)`,
+		`CREATE TEMP TABLE patrimap_staging (fid INTEGER PRIMARY KEY, wkb BLOB, lz BLOB, key INTEGER, cell INTEGER,
+			x0 REAL, x1 REAL, y0 REAL, y1 REAL)`,
 	} {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			im.Rollback()
@@ -106,6 +115,9 @@ func (im *importer) add(ctx context.Context, r store.Row) error {
 	if im.finished != nil {
 		return errors.New("import: Add after Finish")
 	}
+	if err := ctx.Err(); err != nil { // a row may wait in the batch without a statement to say so
+		return err
+	}
 	switch {
 	case r.FID == 0:
 		r.FID = im.lastFID + 1
@@ -118,6 +130,11 @@ func (im *importer) add(ctx context.Context, r store.Row) error {
 		return fmt.Errorf("import %s: fid %d: %w", im.id, r.FID, err)
 	}
 	im.vals = vals
+	if added > 0 {
+		if err := im.flush(ctx); err != nil {
+			return err
+		}
+	}
 	for i := before; i < before+added; i++ {
 		if _, err := im.tx.ExecContext(ctx, `ALTER TABLE temp.patrimap_staging ADD COLUMN c`+strconv.Itoa(i)); err != nil {
 			return fmt.Errorf("import %s: add a column: %w", im.id, err)
@@ -128,19 +145,22 @@ func (im *importer) add(ctx context.Context, r store.Row) error {
 			return err
 		}
 	}
-	args := im.args
-	for i := range args {
-		args[i] = nil
-	}
+	k := len(im.pending)
+	im.pending = slices.Grow(im.pending, stagedColumns+im.nInsert)[:k+stagedColumns+im.nInsert]
+	args := im.pending[k:]
+	clear(args)
+	drop := func() { clear(args); im.pending = im.pending[:k] } // a row refused leaves nothing to write
 	args[0] = r.FID
 	if r.Geometry != nil {
 		if err := encodeWKB(&im.wkb, r.Geometry); err != nil {
+			drop()
 			return fmt.Errorf("import %s: fid %d: geometry: %w", im.id, r.FID, err)
 		}
-		args[1] = im.wkb.Bytes()
+		args[1] = im.keep(im.wkb.Bytes())
 		b := r.Geometry.Bound()
 		x, y := mercatorGrid(b.Min)
 		args[3], args[4] = hilbertKey(x, y), clusterCell(x, y)
+		args[5], args[6], args[7], args[8] = b.Min[0], b.Max[0], b.Min[1], b.Max[1]
 		if im.boxed {
 			im.extent = im.extent.Union(b)
 		} else {
@@ -149,18 +169,57 @@ func (im *importer) add(ctx context.Context, r store.Row) error {
 		if r.Pyramid != nil {
 			var err error
 			if im.lz, err = store.AppendPyramid(im.lz[:0], r.Pyramid); err != nil {
+				drop()
 				return fmt.Errorf("import %s: fid %d: %w", im.id, r.FID, err)
 			}
-			args[2] = im.lz
+			args[2] = im.keep(im.lz)
 		}
 	}
 	for _, v := range vals {
 		args[v.Column+stagedColumns] = v.Value
-	}
-	if _, err := im.insert.ExecContext(ctx, args...); err != nil {
-		return fmt.Errorf("import %s: fid %d: %w", im.id, r.FID, err)
+		if t, ok := v.Value.(string); ok {
+			im.bytes += len(t)
+		}
 	}
 	im.lastFID = r.FID
+	if len(im.pending) == im.batchRows*(stagedColumns+im.nInsert) || im.bytes >= batchBytes {
+		return im.flush(ctx)
+	}
+	return nil
+}
+
+// batchBytes bounds the geometries and values of the rows waiting to be staged (a row larger than this is
+// staged alone).
+const batchBytes = 1 << 20
+
+// keep copies b among the pending rows' blobs (the row's buffers are reused by the next row).
+func (im *importer) keep(b []byte) []byte {
+	k := len(im.blobs)
+	im.blobs = append(im.blobs, b...)
+	im.bytes += len(b)
+	return im.blobs[k:len(im.blobs):len(im.blobs)]
+}
+
+// flush writes the pending rows into the staging table.
+func (im *importer) flush(ctx context.Context) error {
+	n := stagedColumns + im.nInsert
+	if len(im.pending) == 0 {
+		return nil
+	}
+	first, rows := im.pending[0], len(im.pending)/n
+	var err error
+	if rows == im.batchRows {
+		_, err = im.batch.ExecContext(ctx, im.pending...)
+	} else {
+		for i := 0; i < rows && err == nil; i++ {
+			_, err = im.insert.ExecContext(ctx, im.pending[i*n:(i+1)*n]...)
+		}
+	}
+	clear(im.pending)
+	im.pending, im.blobs, im.bytes = im.pending[:0], im.blobs[:0], 0
+	if err != nil {
+		return fmt.Errorf("import %s: fids %d to %d: %w", im.id, first, im.lastFID, err)
+	}
 	return nil
 }
 
@@ -169,28 +228,48 @@ func encodeWKB(b *bytes.Buffer, g orb.Geometry) error {
 	return wkb.NewEncoder(b).Encode(g)
 }
 
+// prepareInsert prepares the statements that stage one row and a batch of rows with the schema's columns.
 func (im *importer) prepareInsert(ctx context.Context) error {
-	if im.insert != nil {
-		im.insert.Close()
-	}
+	im.closeInsert()
 	n := im.schema.Columns()
 	var b strings.Builder
-	b.WriteString(`INSERT INTO temp.patrimap_staging (fid, wkb, lz, key, cell`)
+	b.WriteString(`INSERT INTO temp.patrimap_staging (fid, wkb, lz, key, cell, x0, x1, y0, y1`)
 	for i := 0; i < n; i++ {
 		b.WriteString(", c" + strconv.Itoa(i))
 	}
-	b.WriteString(") VALUES (?" + strings.Repeat(", ?", stagedColumns-1+n) + ")")
-	stmt, err := im.tx.PrepareContext(ctx, b.String())
+	row := "(?" + strings.Repeat(", ?", stagedColumns-1+n) + ")"
+	b.WriteString(") VALUES ")
+	one := b.String() + row
+	// SQLite takes 999 parameters in a statement at least (SQLITE_MAX_VARIABLE_NUMBER before 3.32).
+	im.batchRows = max(1, min(64, 999/(stagedColumns+n)))
+	var err error
+	if im.insert, err = im.tx.PrepareContext(ctx, one); err == nil {
+		im.batch = im.insert
+		if im.batchRows > 1 {
+			im.batch, err = im.tx.PrepareContext(ctx, one+strings.Repeat(", "+row, im.batchRows-1))
+		}
+	}
 	if err != nil {
+		im.closeInsert()
 		return fmt.Errorf("import %s: prepare insert: %w", im.id, err)
 	}
-	im.insert, im.nInsert = stmt, n
-	im.args = make([]any, n+stagedColumns)
+	im.nInsert = n
 	return nil
 }
 
-// stagedColumns is the number of staged columns before the attributes: fid, wkb, lz, key and cell.
-const stagedColumns = 5
+func (im *importer) closeInsert() {
+	if im.batch != nil && im.batch != im.insert {
+		im.batch.Close()
+	}
+	if im.insert != nil {
+		im.insert.Close()
+	}
+	im.insert, im.batch = nil, nil
+}
+
+// stagedColumns is the number of staged columns before the attributes: fid, wkb, lz, key, cell and the box
+// (x0, x1, y0, y1).
+const stagedColumns = 9
 
 // Finish builds the dataset's table from the staged rows inside the import's transaction: typed columns,
 // geometry registered (cast to the layer's multi type), the pyramid, point clusters and spatial index
@@ -203,12 +282,13 @@ func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 	if im.tx == nil {
 		return nil, fmt.Errorf("import %s: finished after a rollback", im.id)
 	}
-	if im.insert != nil {
-		im.insert.Close()
-	}
 	fail := func(step string, err error) (*store.Result, error) {
 		return nil, interrupted(ctx, fmt.Errorf("import %s: %s: %w", im.id, step, err))
 	}
+	if err := im.flush(ctx); err != nil {
+		return nil, interrupted(ctx, err)
+	}
+	im.closeInsert()
 	res := im.schema.Result()
 	tx, t := im.tx, im.table
 
@@ -270,7 +350,7 @@ func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 		if err := im.writeClusters(ctx, res.GeometryType); err != nil {
 			return fail("point clusters", err)
 		}
-		if err := loadSpatialIndex(ctx, tx, t, "idx_"+t+"_geom", res.Rows-res.NullGeometry); err != nil {
+		if err := loadSpatialIndex(ctx, tx, "idx_"+t+"_geom", res.Rows-res.NullGeometry); err != nil {
 			return fail("spatial index", err)
 		}
 		if err := restoreTriggers(ctx, tx, t, triggers); err != nil {

@@ -74,9 +74,10 @@ type rtreeLoader struct {
 	writeL   *sql.Stmt
 }
 
-// loadSpatialIndex fills the empty R-tree index of the new table t's geometry column geom from its n rows with
-// a geometry, in the curve order staged with them.
-func loadSpatialIndex(ctx context.Context, tx *sql.Tx, t, index string, n int64) (err error) {
+// loadSpatialIndex fills the empty R-tree index of the new table's geometry column from its n rows with a
+// geometry, by the boxes and in the curve order staged with them (the box of a geometry as SpatiaLite's
+// MbrMinX... give it: orb's Bound, a polygon's outer ring's, is SpatiaLite's too).
+func loadSpatialIndex(ctx context.Context, tx *sql.Tx, index string, n int64) (err error) {
 	var size int
 	if err := tx.QueryRowContext(ctx, `SELECT length(data) FROM `+quoteIdent(index+"_node")+` WHERE nodeno = 1`).Scan(&size); err != nil {
 		return fmt.Errorf("read the R-tree's root: %w", err)
@@ -126,8 +127,7 @@ func loadSpatialIndex(ctx context.Context, tx *sql.Tx, t, index string, n int64)
 	// The cells in leaf order, numbered: the leaves are read from it in order, the map from fid to leaf
 	// written from it in fid order (the R-tree's rowid table, appended to rather than written all over).
 	if _, err := tx.ExecContext(ctx, `INSERT INTO temp.patrimap_rtree_sorted (fid, x0, x1, y0, y1)
-		SELECT s.fid, MbrMinX(t.geom), MbrMaxX(t.geom), MbrMinY(t.geom), MbrMaxY(t.geom)
-		FROM temp.patrimap_staging AS s JOIN `+quoteIdent(t)+` AS t ON t.fid = s.fid WHERE s.key IS NOT NULL ORDER BY s.key, s.fid`); err != nil {
+		SELECT fid, x0, x1, y0, y1 FROM temp.patrimap_staging WHERE key IS NOT NULL ORDER BY key, fid`); err != nil {
 		return err
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT fid, x0, x1, y0, y1 FROM temp.patrimap_rtree_sorted ORDER BY p`)

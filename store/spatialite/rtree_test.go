@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"github.com/patrimap/patrimap/store"
 )
@@ -15,6 +16,15 @@ import (
 func importPoints(t *testing.T, s *Store, id string) (store.Dataset, int) {
 	t.Helper()
 	var rows []store.Row
+	eachVertex(t, func(f *geojson.Feature, p orb.Point) {
+		rows = append(rows, store.Row{Geometry: p, Properties: []store.Property{{Key: "site", Value: f.Properties["NOM_SITE"]}}})
+	})
+	return importRows(t, s, id, rows), len(rows)
+}
+
+// eachVertex calls each with the vertices of the outer rings of the RNN fixture's polygons.
+func eachVertex(t *testing.T, each func(*geojson.Feature, orb.Point)) {
+	t.Helper()
 	for _, f := range loadFixture(t, "rnn-isere.geojson").Features {
 		var pts []orb.Point
 		switch g := f.Geometry.(type) {
@@ -26,10 +36,9 @@ func importPoints(t *testing.T, s *Store, id string) (store.Dataset, int) {
 			}
 		}
 		for _, p := range pts {
-			rows = append(rows, store.Row{Geometry: p, Properties: []store.Property{{Key: "site", Value: f.Properties["NOM_SITE"]}}})
+			each(f, p)
 		}
 	}
-	return importRows(t, s, id, rows), len(rows)
 }
 
 // The spatial index is loaded whole rather than row by row: SQLite and SpatiaLite find it sound, it holds exactly the boxes
