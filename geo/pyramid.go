@@ -122,11 +122,11 @@ func (t *Topology) polygonsOnGrid(mp orb.MultiPolygon, scale float64, grid TileG
 }
 
 // snapToGrid rounds mp to the integer grid, valid. Most sites stay valid when their vertices are rounded:
-// they are kept so, proven valid on the grid (quickValidity) or else by GEOS. The others go through GEOS's snap-rounding, which keeps a valid
-// polygon valid (crossings become vertices, parts folded onto each other merge); simplification may have made
-// mp invalid (a ring across its neighbour), which snap-rounding refuses: it is made valid first (GEOS's
-// "structure" method, which keeps the area of every ring). A polygon GEOS cannot take is returned rounded
-// only: the tile's checks and repairs see to it.
+// they are kept so, proven valid on the grid (quickValidity) or else by GEOS. The others go through GEOS's
+// snap-rounding, which keeps a valid polygon valid (crossings become vertices, parts folded onto each other
+// merge); simplification may have made mp invalid (a ring across its neighbour), which snap-rounding refuses:
+// it is made valid first (GEOS's "structure" method, which keeps the area of every ring). A polygon GEOS
+// cannot take is returned rounded only: the tile's checks and repairs see to it.
 func (t *Topology) snapToGrid(mp orb.MultiPolygon) orb.MultiPolygon {
 	rounded := project.MultiPolygon(orb.Clone(mp).(orb.MultiPolygon), func(p orb.Point) orb.Point { return orb.Point{math.Round(p[0]), math.Round(p[1])} })
 	quick := t.quick(rounded, true)

@@ -135,7 +135,8 @@ func (t *Topology) MakeValid(g orb.Geometry) (orb.Geometry, Repair, error) {
 	return out, rep, nil
 }
 
-// polygons returns a Polygon or MultiPolygon as a MultiPolygon, nil for anything else.
+// polygons returns a Polygon or MultiPolygon as a MultiPolygon, nil for anything else: unlike polygonal, not
+// the polygons of a collection, whose other members quickValidity cannot judge (nil leaves it to GEOS).
 func polygons(g orb.Geometry) orb.MultiPolygon {
 	switch g := g.(type) {
 	case orb.Polygon:

@@ -303,26 +303,6 @@ func (g *generalisation) squaredUnder(small int) *generalisation {
 // quarter to a half; one made of squares and attributes loses a few bytes).
 func shrankEnough(before, after int) bool { return after <= before-before/10 }
 
-// isSquare says whether g is a MinSize square (generaliser.polygons makes them of sites too small to draw;
-// the tests recognise them so in a decoded tile).
-func isSquare(g orb.Geometry) bool {
-	p, ok := g.(orb.Polygon)
-	if !ok || len(p) != 1 || len(p[0]) != 5 {
-		return false
-	}
-	b := ringBound(p[0])
-	if width(b) != MinSize || height(b) != MinSize {
-		return false
-	}
-	sq := squareAt(b.Center())
-	for k, q := range p[0] {
-		if q != sq[0][k] {
-			return false
-		}
-	}
-	return true
-}
-
 // groupSquares groups each polygon layer's squares (squares[i][j]: outs[i][j] is one) by cell of the
 // clusters' grid at zoom z: the square of the lowest fid of a cell stands for all of them (its count their
 // number), the others are left out (nil). It returns the counts and outputs to write, and how many squares

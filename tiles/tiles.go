@@ -494,6 +494,12 @@ func (p projection) unpoint(tp orb.Point) orb.Point {
 
 func (p projection) toTile(g orb.Geometry) orb.Geometry { return mapPoints(g, p.point) }
 
+// box projects a WGS84 box: Mercator maps its north-west and south-east corners to the projected box's (y
+// grows southwards in a tile).
+func (p projection) box(b orb.Bound) orb.Bound {
+	return orb.Bound{Min: p.point(orb.Point{b.Min[0], b.Max[1]}), Max: p.point(orb.Point{b.Max[0], b.Min[1]})}
+}
+
 // toTileWithin is toTile for a tile whose buffered WGS84 bound is bbox. The parts of a multipolygon that lie
 // clearly outside bbox (a braided river's other arms) are not projected point by point: each becomes the
 // rectangle of its projected box, all the generaliser reads of a part outside the tile (to find the site's
@@ -514,8 +520,8 @@ func (p projection) toTileWithin(g orb.Geometry, bbox orb.Bound) orb.Geometry {
 			continue
 		}
 		if b := ringBound(poly[0]); !b.Intersects(far) {
-			lo, hi := p.point(orb.Point{b.Min[0], b.Max[1]}), p.point(orb.Point{b.Max[0], b.Min[1]})
-			out[i] = orb.Polygon{{lo, {hi[0], lo[1]}, hi, {lo[0], hi[1]}, lo}}
+			pb := p.box(b)
+			out[i] = orb.Polygon{{pb.Min, {pb.Max[0], pb.Min[1]}, pb.Max, {pb.Min[0], pb.Max[1]}, pb.Min}}
 			continue
 		}
 		out[i] = mapPoints(poly, p.point).(orb.Polygon)
@@ -565,8 +571,7 @@ func (p projection) cutToTile(g orb.Geometry, bbox orb.Bound) orb.Geometry {
 		} else {
 			s.pieces = append(s.pieces, nil)
 		}
-		lo, hi := p.point(orb.Point{b.Min[0], b.Max[1]}), p.point(orb.Point{b.Max[0], b.Min[1]})
-		s.bounds = append(s.bounds, orb.Bound{Min: lo, Max: hi})
+		s.bounds = append(s.bounds, p.box(b))
 	}
 	return s
 }
