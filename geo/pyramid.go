@@ -129,28 +129,18 @@ func (t *Topology) polygonsOnGrid(mp orb.MultiPolygon, scale float64, grid TileG
 // cannot take is returned rounded only: the tile's checks and repairs see to it.
 func (t *Topology) snapToGrid(mp orb.MultiPolygon) orb.MultiPolygon {
 	rounded := project.MultiPolygon(orb.Clone(mp).(orb.MultiPolygon), func(p orb.Point) orb.Point { return orb.Point{math.Round(p[0]), math.Round(p[1])} })
-	quick := t.quick(rounded, true)
-	if quick == quickValid {
-		return rounded
-	}
 	var out orb.MultiPolygon
 	err := t.contexts.do(func(c *geos.Context) error {
-		if quick == quickUnsure {
-			if r, err := toGEOS(c, rounded); err == nil {
-				valid := r.IsValid()
-				r.Destroy()
-				if valid {
-					out = rounded
-					return nil
-				}
-			}
+		if t.checkValid(c, rounded, true, nil) {
+			out = rounded
+			return nil
 		}
 		gg, err := toGEOS(c, mp)
 		if err != nil {
 			return err
 		}
 		defer gg.Destroy()
-		if v := t.quick(mp, false); v == quickInvalid || v == quickUnsure && !gg.IsValid() {
+		if !t.checkValid(c, mp, false, gg) {
 			v := gg.MakeValidWithParams(geos.MakeValidStructure, geos.MakeValidDiscardCollapsed)
 			defer v.Destroy()
 			gg = v
@@ -162,7 +152,7 @@ func (t *Topology) snapToGrid(mp orb.MultiPolygon) orb.MultiPolygon {
 			return err
 		}
 		// The snapped polygons are on the grid: most are proven valid without GEOS.
-		if !t.gridProven(g) && !s.IsValid() {
+		if !t.checkValid(c, polygons(g), true, s) {
 			return errors.New("snapped to the grid, not valid")
 		}
 		out = polygonal(g)

@@ -51,9 +51,6 @@ func (t *Topology) quick(mp orb.MultiPolygon, onGrid bool) quickVerdict {
 	return q.validity(mp)
 }
 
-// gridProven says whether g is a polygon or multipolygon on the integer grid that quickValidity proves valid.
-func (t *Topology) gridProven(g orb.Geometry) bool { return t.quick(polygons(g), true) == quickValid }
-
 // quickCheck is one quickValidity check and its buffers.
 type quickCheck struct {
 	onGrid bool

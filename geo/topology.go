@@ -41,6 +41,24 @@ func (t *Topology) Valid(g orb.Geometry) (bool, error) {
 	return ok, err
 }
 
+// checkValid says whether GEOS finds mp valid: quickValidity's verdict when it has one (onGrid as there), else
+// GEOS's IsValid of g, mp as a GEOS geometry of c. When g is nil, mp is read into GEOS for the question only
+// (a polygon GEOS cannot read is not valid).
+func (t *Topology) checkValid(c *geos.Context, mp orb.MultiPolygon, onGrid bool, g *geos.Geom) bool {
+	if v := t.quick(mp, onGrid); v != quickUnsure {
+		return v == quickValid
+	}
+	if g == nil {
+		r, err := toGEOS(c, mp)
+		if err != nil {
+			return false
+		}
+		defer r.Destroy()
+		g = r
+	}
+	return g.IsValid()
+}
+
 // BufferZero returns GEOS's buffer(0) of a polygon or multipolygon: the quick repair of a ring that touches
 // itself, the tile encoder's last resort. Coordinates are whatever plane g is in. It returns nil when nothing
 // of the polygon is left.

@@ -120,6 +120,7 @@ const maxHeaderBytes = 1 << 20
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	srv := &http.Server{Handler: s.echo, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		IdleTimeout: 2 * time.Minute, MaxHeaderBytes: maxHeaderBytes}
+	s.logReimports(ctx)
 	s.log.Info("serving", "addr", "http://"+ln.Addr().String(), "db", s.store.Name())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -25,3 +25,35 @@ type Watcher interface {
 // WatchInterval is how stale a Watcher's answer may be about changes made by another process: a re-import by
 // `patrimap import` shows on a running server within this time.
 const WatchInterval = 250 * time.Millisecond
+
+// ReimportChecker is a Snapshot that says which datasets an older patrimap imported without what this one
+// builds at import for their low-zoom tiles: the pyramid of a line or polygon layer (PyramidLayer), the point
+// clusters of a point layer down to ClusterMaxZoom. Such a dataset is still served, its low-zoom tiles drawn
+// from its full rows (slower: ErrNoPyramid, ErrNoClusters), until it is imported again.
+type ReimportChecker interface {
+	// NeedsReimport says whether the snapshot's version of d lacks them. It reads the schema only, not the rows.
+	NeedsReimport(ctx context.Context, d Dataset) (bool, error)
+}
+
+// Reimports lists the datasets of ds (from sn) that want a re-import, in their order: none when sn is not a
+// ReimportChecker.
+func Reimports(ctx context.Context, sn Snapshot, ds []Dataset) ([]Dataset, error) {
+	rc, ok := sn.(ReimportChecker)
+	if !ok {
+		return nil, nil
+	}
+	var out []Dataset
+	for _, d := range ds {
+		stale, err := rc.NeedsReimport(ctx, d)
+		if err != nil {
+			return nil, err
+		}
+		if stale {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// ClusterLayer says whether a layer of this geometry type keeps point clusters (ReimportChecker).
+func ClusterLayer(layerType string) bool { return layerType == "POINT" || layerType == "MULTIPOINT" }
