@@ -57,6 +57,11 @@ type importer struct {
 	lz      []byte    // the row's stored pyramid
 	extent  orb.Bound // of the rows with a geometry, when boxed
 	boxed   bool
+	// A point layer's clusters are counted on a scratch database as the rows come (scratch.go); noScratch once
+	// the layer is not of points or the scratch could not start.
+	scratch   *clusterScratch
+	noScratch bool
+	attached  bool // the scratch, to the transaction
 
 	lastFID  int64
 	finished *store.Result
@@ -86,6 +91,7 @@ func (s *Store) beginImport(ctx context.Context, id string, opts store.ImportOpt
 	}
 	im := &importer{store: s, conn: conn, tx: tx, id: id, table: store.TableName(id), schema: store.NewSchema(opts.Fields)}
 	im.staging.conn = conn
+	removeScratches(s.scratchDir, s.path) // of an import killed before it could
 	for _, stmt := range []string{
 		`DROP TABLE IF EXISTS temp.patrimap_staging`,
 		`CREATE TEMP TABLE patrimap_staging (fid INTEGER PRIMARY KEY, wkb BLOB, lz BLOB, key INTEGER, cell INTEGER,
@@ -141,6 +147,8 @@ func (im *importer) add(ctx context.Context, r store.Row) error {
 	}
 	args := st.next()
 	args[0].Value = r.FID
+	var corner orb.Point // and cell: the row's box's lower-left corner and its deepest cluster cell
+	var cell int64
 	if r.Geometry != nil {
 		if err := encodeWKB(&im.wkb, r.Geometry); err != nil {
 			st.drop()
@@ -149,7 +157,8 @@ func (im *importer) add(ctx context.Context, r store.Row) error {
 		args[1].Value = st.keep(im.wkb.Bytes())
 		b := r.Geometry.Bound()
 		x, y := mercatorGrid(b.Min)
-		args[3].Value, args[4].Value = hilbertKey(x, y), clusterCell(x, y)
+		corner, cell = b.Min, clusterCell(x, y)
+		args[3].Value, args[4].Value = hilbertKey(x, y), cell
 		args[5].Value, args[6].Value, args[7].Value, args[8].Value = b.Min[0], b.Max[0], b.Min[1], b.Max[1]
 		if im.boxed {
 			im.extent = im.extent.Union(b)
@@ -176,11 +185,39 @@ func (im *importer) add(ctx context.Context, r store.Row) error {
 			st.bytes += len(t)
 		}
 	}
+	if r.Geometry != nil {
+		im.toScratch(ctx, r.Geometry, corner, cell, r.FID)
+	}
 	im.lastFID = r.FID
 	if st.full() {
 		return im.flush()
 	}
 	return nil
+}
+
+// toScratch hands a point to the scratch that counts the clusters, starting it with the layer's first point.
+func (im *importer) toScratch(ctx context.Context, g orb.Geometry, corner orb.Point, cell, fid int64) {
+	if im.noScratch {
+		return
+	}
+	switch g.(type) {
+	case orb.Point, orb.MultiPoint:
+	default: // not a point layer: no clusters
+		if im.scratch != nil {
+			im.scratch.end(false)
+		}
+		im.noScratch = true
+		return
+	}
+	if im.scratch == nil {
+		s, err := startClusterScratch(ctx, im.store.scratchDir, im.store.path)
+		if err != nil { // the import counts the clusters itself
+			im.noScratch = true
+			return
+		}
+		im.scratch = s
+	}
+	im.scratch.add(corner, cell, fid)
 }
 
 // flush writes the pending rows into the staging table.
@@ -235,6 +272,9 @@ func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 	}
 	res := im.schema.Result()
 	tx, t := im.tx, im.table
+	if im.scratch != nil {
+		im.scratch.end(store.ClusterLayer(res.GeometryType)) // the scratch counts its clusters from now on
+	}
 
 	var prev sql.NullInt64
 	if err := tx.QueryRowContext(ctx, `SELECT max(version) FROM `+catalogueTable+` WHERE id = ?`, im.id).Scan(&prev); err != nil {
@@ -291,11 +331,12 @@ func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 		if err := im.writePyramid(ctx, res.GeometryType); err != nil {
 			return fail("pyramid for low-zoom tiles", err)
 		}
-		if err := im.writeClusters(ctx, res.GeometryType); err != nil {
-			return fail("point clusters", err)
-		}
 		if err := loadSpatialIndex(ctx, tx, "idx_"+t+"_geom", res.Rows-res.NullGeometry); err != nil {
 			return fail("spatial index", err)
+		}
+		// After the spatial index, which the scratch's count runs beside.
+		if err := im.writeClusters(ctx, res.GeometryType); err != nil {
+			return fail("point clusters", err)
 		}
 		if err := restoreTriggers(ctx, tx, t, triggers); err != nil {
 			return fail("put triggers back", err)
@@ -425,6 +466,7 @@ func (im *importer) Commit(ctx context.Context, info store.DatasetInfo, report a
 	if err == nil {
 		checkpoint(ctx, im.conn)
 	}
+	im.dropScratch(ctx) // scratch files only: the import's outcome is settled
 	im.conn.Close()
 	if err != nil {
 		return store.Dataset{}, interrupted(ctx, fmt.Errorf("import %s: commit: %w", im.id, err))
@@ -443,6 +485,7 @@ func (im *importer) Rollback() error {
 	if errors.Is(err, sql.ErrTxDone) {
 		err = nil
 	}
+	err = errors.Join(err, im.dropScratch(context.Background()))
 	// The temp staging table dies with the connection's transaction; closing returns the connection to the pool.
 	return errors.Join(err, im.conn.Close())
 }
