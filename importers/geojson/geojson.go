@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"strings"
 
 	"github.com/paulmach/orb"
 
@@ -125,7 +124,7 @@ func (f *File) records(ctx context.Context, rep *importers.Report, emit func(imp
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		ref := "feature " + strconv.Itoa(n)
+		ref := string(strconv.AppendInt(append(make([]byte, 0, 24), "feature "...), int64(n), 10)) // one allocation
 		rec := importers.Record{Ref: ref, Bytes: len(text), Decode: func(r *importers.Record) error {
 			raw := members
 			if raw == nil {
@@ -144,9 +143,12 @@ func (f *File) records(ctx context.Context, rep *importers.Report, emit func(imp
 			return nil
 		}}
 		if !undecoded {
-			if skip, err := rec.DecodeNow(rep); err != nil || skip {
+			// A copy, decoded here: rec itself, which the pipeline decodes on a worker, then stays off the heap.
+			now := rec
+			if skip, err := now.DecodeNow(rep); err != nil || skip {
 				return err
 			}
+			return emit(now)
 		}
 		return emit(rec)
 	}
@@ -291,23 +293,25 @@ func splitFeature(text []byte, raw *rawFeature) error {
 		return nil
 	}
 	return eachMember(text, func(rawKey, v []byte) error {
-		key := string(rawKey[1 : len(rawKey)-1])
+		key := rawKey[1 : len(rawKey)-1]
 		if bytes.IndexByte(rawKey, '\\') >= 0 {
-			if err := json.Unmarshal(rawKey, &key); err != nil {
+			var name string
+			if err := json.Unmarshal(rawKey, &name); err != nil {
 				return fmt.Errorf("key: %v", err)
 			}
+			key = []byte(name)
 		}
 		switch {
-		case strings.EqualFold(key, "type"):
-			raw.Type = ""
-			if err := json.Unmarshal(v, &raw.Type); err != nil {
+		case bytes.EqualFold(key, []byte("type")):
+			var err error
+			if raw.Type, err = jsonString(v); err != nil {
 				return fmt.Errorf("\"type\" must be a string, not %.20s", v)
 			}
-		case strings.EqualFold(key, "id"):
+		case bytes.EqualFold(key, []byte("id")):
 			raw.ID = v
-		case strings.EqualFold(key, "geometry"):
+		case bytes.EqualFold(key, []byte("geometry")):
 			raw.Geometry = v
-		case strings.EqualFold(key, "properties"):
+		case bytes.EqualFold(key, []byte("properties")):
 			raw.Properties = v
 		}
 		return nil

@@ -2,7 +2,6 @@ package geojson
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -22,7 +21,8 @@ func parseGeometry(raw []byte) (orb.Geometry, error) {
 		// Member names compare as encoding/json does, ignoring case (some writers say "Type").
 		switch {
 		case bytes.EqualFold(key, []byte(`"type"`)):
-			if err := json.Unmarshal(value, &typ); err != nil {
+			var err error
+			if typ, err = jsonString(value); err != nil {
 				return fmt.Errorf("type: %v", err)
 			}
 		case bytes.EqualFold(key, []byte(`"coordinates"`)):

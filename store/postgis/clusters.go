@@ -28,7 +28,7 @@ func worldCells(z maptile.Zoom) int64 { return int64(store.ClusterCells(z)) << z
 // clusterSteps are the statements that build the clusters of the new version (table work, oid relid) of a
 // layer of layerType; none for a layer that is not of points.
 func (im *importer) clusterSteps(work, layerType string) []struct{ what, sql string } {
-	if layerType != "POINT" && layerType != "MULTIPOINT" {
+	if !store.ClusterLayer(layerType) {
 		return nil
 	}
 	ct := qualified(im.s.internal, clusterTable(im.relid))

@@ -28,29 +28,55 @@ func clusterTable(table string) string { return internalTable("patrimap_clusters
 // worldCells is the number of cells along the world's side at zoom z.
 func worldCells(z maptile.Zoom) int64 { return int64(store.ClusterCells(z)) << z }
 
-// writeClusters builds the clusters of a point layer.
+// writeClusters builds the clusters of a point layer: copied from the import's scratch when it counted them
+// (scratch.go), else counted here from the staged rows.
 func (im *importer) writeClusters(ctx context.Context, layerType string) error {
-	if layerType != "POINT" && layerType != "MULTIPOINT" {
+	if !store.ClusterLayer(layerType) {
 		return nil
 	}
 	ct := quoteIdent(clusterTable(im.table))
-	if _, err := im.tx.ExecContext(ctx, `CREATE TABLE `+ct+` (z INTEGER NOT NULL, cx INTEGER NOT NULL, cy INTEGER NOT NULL,
-		n INTEGER NOT NULL, fid INTEGER NOT NULL, lon REAL NOT NULL, lat REAL NOT NULL, PRIMARY KEY (z, cx, cy)) WITHOUT ROWID`); err != nil {
+	if _, err := im.tx.ExecContext(ctx, clusterDDL(ct)); err != nil {
 		return err
 	}
+	if im.scratch != nil {
+		path, err := im.scratch.table(ctx)
+		if err == nil {
+			return im.copyScratchClusters(ctx, path, ct)
+		}
+		if ctx.Err() != nil {
+			return err
+		}
+	}
+	return countClusters(ctx, im.tx, ct, "temp.patrimap_staging")
+}
+
+// clusterDDL creates the cluster table ct (quoted).
+func clusterDDL(ct string) string {
+	return `CREATE TABLE ` + ct + ` (z INTEGER NOT NULL, cx INTEGER NOT NULL, cy INTEGER NOT NULL,
+		n INTEGER NOT NULL, fid INTEGER NOT NULL, lon REAL NOT NULL, lat REAL NOT NULL, PRIMARY KEY (z, cx, cy)) WITHOUT ROWID`
+}
+
+// execer runs a statement: a transaction, or a connection.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// countClusters fills the empty cluster table ct from the points of table from (columns cell, fid, x0, y0; a
+// NULL cell for a row without a geometry).
+func countClusters(ctx context.Context, tx execer, ct, from string) error {
 	top := maptile.Zoom(store.ClusterMaxZoom)
 	// The Web Mercator cell of the box's lower-left corner, x then y in one number: grouped by it, the cells
 	// come in the table's order.
 	n := clusterCellBits()
-	_, err := im.tx.ExecContext(ctx, `INSERT INTO `+ct+` (z, cx, cy, n, fid, lon, lat)
+	_, err := tx.ExecContext(ctx, `INSERT INTO `+ct+` (z, cx, cy, n, fid, lon, lat)
 		SELECT ?1, cell >> ?2, cell & ((1 << ?2) - 1), count(*), min(fid), avg(x0), avg(y0)
-		FROM temp.patrimap_staging WHERE cell IS NOT NULL GROUP BY cell`, int(top), n)
+		FROM `+from+` WHERE cell IS NOT NULL GROUP BY cell`, int(top), n)
 	if err != nil {
 		return fmt.Errorf("zoom %d: %w", top, err)
 	}
 	for z := top; z > 0; z-- {
 		shift := bits.TrailingZeros64(uint64(worldCells(z) / worldCells(z-1)))
-		_, err := im.tx.ExecContext(ctx, `INSERT INTO `+ct+` (z, cx, cy, n, fid, lon, lat)
+		_, err := tx.ExecContext(ctx, `INSERT INTO `+ct+` (z, cx, cy, n, fid, lon, lat)
 			SELECT ?1, cx >> ?2, cy >> ?2, sum(n), min(fid), sum(lon * n) / sum(n), sum(lat * n) / sum(n)
 			FROM `+ct+` WHERE z = ?3 GROUP BY cx >> ?2, cy >> ?2`, int(z-1), shift, int(z))
 		if err != nil {

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -51,20 +50,18 @@ type importer struct {
 
 	schema *store.Schema
 	vals   []store.StagedValue
-	// Rows are staged a batch at a time (one statement of batchRows rows), written when the batch is full or
-	// holds batchBytes of geometries and values, before a column is added and by Finish; rows left over go
-	// one by one through insert.
-	insert    *sql.Stmt
-	batch     *sql.Stmt
-	batchRows int
-	nInsert   int   // columns the statements were prepared for
-	pending   []any // the arguments of the rows not yet written, stagedColumns+nInsert per row
-	blobs     []byte
-	bytes     int // of the geometries and values pending
-	wkb       bytes.Buffer
-	lz        []byte    // the row's stored pyramid
-	extent    orb.Bound // of the rows with a geometry, when boxed
-	boxed     bool
+	// Rows are staged a batch at a time, written when the batch is full, before a column is added and by
+	// Finish.
+	staging stagingBatch
+	wkb     bytes.Buffer
+	lz      []byte    // the row's stored pyramid
+	extent  orb.Bound // of the rows with a geometry, when boxed
+	boxed   bool
+	// A point layer's clusters are counted on a scratch database as the rows come (scratch.go); noScratch once
+	// the layer is not of points or the scratch could not start.
+	scratch   *clusterScratch
+	noScratch bool
+	attached  bool // the scratch, to the transaction
 
 	lastFID  int64
 	finished *store.Result
@@ -93,6 +90,8 @@ func (s *Store) beginImport(ctx context.Context, id string, opts store.ImportOpt
 		return nil, fmt.Errorf("import %s: begin: %w", id, err)
 	}
 	im := &importer{store: s, conn: conn, tx: tx, id: id, table: store.TableName(id), schema: store.NewSchema(opts.Fields)}
+	im.staging.conn = conn
+	removeScratches(s.scratchDir, s.path) // of an import killed before it could
 	for _, stmt := range []string{
 		`DROP TABLE IF EXISTS temp.patrimap_staging`,
 		`CREATE TEMP TABLE patrimap_staging (fid INTEGER PRIMARY KEY, wkb BLOB, lz BLOB, key INTEGER, cell INTEGER,
@@ -131,7 +130,7 @@ func (im *importer) add(ctx context.Context, r store.Row) error {
 	}
 	im.vals = vals
 	if added > 0 {
-		if err := im.flush(ctx); err != nil {
+		if err := im.flush(); err != nil {
 			return err
 		}
 	}
@@ -140,27 +139,27 @@ func (im *importer) add(ctx context.Context, r store.Row) error {
 			return fmt.Errorf("import %s: add a column: %w", im.id, err)
 		}
 	}
-	if im.insert == nil || im.nInsert != im.schema.Columns() {
-		if err := im.prepareInsert(ctx); err != nil {
-			return err
+	st := &im.staging
+	if !st.prepared(stagedColumns + im.schema.Columns()) {
+		if err := st.prepare(ctx, "temp.patrimap_staging", stagingColumns(im.schema.Columns())); err != nil {
+			return fmt.Errorf("import %s: prepare insert: %w", im.id, err)
 		}
 	}
-	k := len(im.pending)
-	im.pending = slices.Grow(im.pending, stagedColumns+im.nInsert)[:k+stagedColumns+im.nInsert]
-	args := im.pending[k:]
-	clear(args)
-	drop := func() { clear(args); im.pending = im.pending[:k] } // a row refused leaves nothing to write
-	args[0] = r.FID
+	args := st.next()
+	args[0].Value = r.FID
+	var corner orb.Point // and cell: the row's box's lower-left corner and its deepest cluster cell
+	var cell int64
 	if r.Geometry != nil {
 		if err := encodeWKB(&im.wkb, r.Geometry); err != nil {
-			drop()
+			st.drop()
 			return fmt.Errorf("import %s: fid %d: geometry: %w", im.id, r.FID, err)
 		}
-		args[1] = im.keep(im.wkb.Bytes())
+		args[1].Value = st.keep(im.wkb.Bytes())
 		b := r.Geometry.Bound()
 		x, y := mercatorGrid(b.Min)
-		args[3], args[4] = hilbertKey(x, y), clusterCell(x, y)
-		args[5], args[6], args[7], args[8] = b.Min[0], b.Max[0], b.Min[1], b.Max[1]
+		corner, cell = b.Min, clusterCell(x, y)
+		args[3].Value, args[4].Value = hilbertKey(x, y), cell
+		args[5].Value, args[6].Value, args[7].Value, args[8].Value = b.Min[0], b.Max[0], b.Min[1], b.Max[1]
 		if im.boxed {
 			im.extent = im.extent.Union(b)
 		} else {
@@ -169,56 +168,66 @@ func (im *importer) add(ctx context.Context, r store.Row) error {
 		if r.Pyramid != nil {
 			var err error
 			if im.lz, err = store.AppendPyramid(im.lz[:0], r.Pyramid); err != nil {
-				drop()
+				st.drop()
 				return fmt.Errorf("import %s: fid %d: %w", im.id, r.FID, err)
 			}
-			args[2] = im.keep(im.lz)
+			args[2].Value = st.keep(im.lz)
 		}
 	}
 	for _, v := range vals {
-		args[v.Column+stagedColumns] = v.Value
+		dv, err := value(v.Value)
+		if err != nil {
+			st.drop()
+			return fmt.Errorf("import %s: fid %d: %w", im.id, r.FID, err)
+		}
+		args[v.Column+stagedColumns].Value = dv
 		if t, ok := v.Value.(string); ok {
-			im.bytes += len(t)
+			st.bytes += len(t)
 		}
 	}
+	if r.Geometry != nil {
+		im.toScratch(ctx, r.Geometry, corner, cell, r.FID)
+	}
 	im.lastFID = r.FID
-	if len(im.pending) == im.batchRows*(stagedColumns+im.nInsert) || im.bytes >= batchBytes {
-		return im.flush(ctx)
+	if st.full() {
+		return im.flush()
 	}
 	return nil
 }
 
-// batchBytes bounds the geometries and values of the rows waiting to be staged (a row larger than this is
-// staged alone).
-const batchBytes = 1 << 20
-
-// keep copies b among the pending rows' blobs (the row's buffers are reused by the next row).
-func (im *importer) keep(b []byte) []byte {
-	k := len(im.blobs)
-	im.blobs = append(im.blobs, b...)
-	im.bytes += len(b)
-	return im.blobs[k:len(im.blobs):len(im.blobs)]
+// toScratch hands a point to the scratch that counts the clusters, starting it with the layer's first point.
+func (im *importer) toScratch(ctx context.Context, g orb.Geometry, corner orb.Point, cell, fid int64) {
+	if im.noScratch {
+		return
+	}
+	switch g.(type) {
+	case orb.Point, orb.MultiPoint:
+	default: // not a point layer: no clusters
+		if im.scratch != nil {
+			im.scratch.end(false)
+		}
+		im.noScratch = true
+		return
+	}
+	if im.scratch == nil {
+		s, err := startClusterScratch(ctx, im.store.scratchDir, im.store.path)
+		if err != nil { // the import counts the clusters itself
+			im.noScratch = true
+			return
+		}
+		im.scratch = s
+	}
+	im.scratch.add(corner, cell, fid)
 }
 
 // flush writes the pending rows into the staging table.
-func (im *importer) flush(ctx context.Context) error {
-	n := stagedColumns + im.nInsert
-	if len(im.pending) == 0 {
+func (im *importer) flush() error {
+	if im.staging.pending() == 0 {
 		return nil
 	}
-	first, rows := im.pending[0], len(im.pending)/n
-	var err error
-	if rows == im.batchRows {
-		_, err = im.batch.ExecContext(ctx, im.pending...)
-	} else {
-		for i := 0; i < rows && err == nil; i++ {
-			_, err = im.insert.ExecContext(ctx, im.pending[i*n:(i+1)*n]...)
-		}
-	}
-	clear(im.pending)
-	im.pending, im.blobs, im.bytes = im.pending[:0], im.blobs[:0], 0
-	if err != nil {
-		return fmt.Errorf("import %s: fids %d to %d: %w", im.id, first, im.lastFID, err)
+	first := im.staging.args[0].Value
+	if err := im.staging.flush(); err != nil {
+		return fmt.Errorf("import %s: fids %v to %d: %w", im.id, first, im.lastFID, err)
 	}
 	return nil
 }
@@ -228,48 +237,18 @@ func encodeWKB(b *bytes.Buffer, g orb.Geometry) error {
 	return wkb.NewEncoder(b).Encode(g)
 }
 
-// prepareInsert prepares the statements that stage one row and a batch of rows with the schema's columns.
-func (im *importer) prepareInsert(ctx context.Context) error {
-	im.closeInsert()
-	n := im.schema.Columns()
-	var b strings.Builder
-	b.WriteString(`INSERT INTO temp.patrimap_staging (fid, wkb, lz, key, cell, x0, x1, y0, y1`)
-	for i := 0; i < n; i++ {
-		b.WriteString(", c" + strconv.Itoa(i))
-	}
-	row := "(?" + strings.Repeat(", ?", stagedColumns-1+n) + ")"
-	b.WriteString(") VALUES ")
-	one := b.String() + row
-	// SQLite takes 999 parameters in a statement at least (SQLITE_MAX_VARIABLE_NUMBER before 3.32).
-	im.batchRows = max(1, min(64, 999/(stagedColumns+n)))
-	var err error
-	if im.insert, err = im.tx.PrepareContext(ctx, one); err == nil {
-		im.batch = im.insert
-		if im.batchRows > 1 {
-			im.batch, err = im.tx.PrepareContext(ctx, one+strings.Repeat(", "+row, im.batchRows-1))
-		}
-	}
-	if err != nil {
-		im.closeInsert()
-		return fmt.Errorf("import %s: prepare insert: %w", im.id, err)
-	}
-	im.nInsert = n
-	return nil
-}
-
-func (im *importer) closeInsert() {
-	if im.batch != nil && im.batch != im.insert {
-		im.batch.Close()
-	}
-	if im.insert != nil {
-		im.insert.Close()
-	}
-	im.insert, im.batch = nil, nil
-}
-
 // stagedColumns is the number of staged columns before the attributes: fid, wkb, lz, key, cell and the box
 // (x0, x1, y0, y1).
 const stagedColumns = 9
+
+// stagingColumns are the staging table's columns for rows of attrs attributes (c0, c1...).
+func stagingColumns(attrs int) []string {
+	cols := append(make([]string, 0, stagedColumns+attrs), "fid", "wkb", "lz", "key", "cell", "x0", "x1", "y0", "y1")
+	for i := range attrs {
+		cols = append(cols, "c"+strconv.Itoa(i))
+	}
+	return cols
+}
 
 // Finish builds the dataset's table from the staged rows inside the import's transaction: typed columns,
 // geometry registered (cast to the layer's multi type), the pyramid, point clusters and spatial index
@@ -285,12 +264,17 @@ func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 	fail := func(step string, err error) (*store.Result, error) {
 		return nil, interrupted(ctx, fmt.Errorf("import %s: %s: %w", im.id, step, err))
 	}
-	if err := im.flush(ctx); err != nil {
+	if err := im.flush(); err != nil {
 		return nil, interrupted(ctx, err)
 	}
-	im.closeInsert()
+	if err := im.staging.close(); err != nil {
+		return fail("close the staging statements", err)
+	}
 	res := im.schema.Result()
 	tx, t := im.tx, im.table
+	if im.scratch != nil {
+		im.scratch.end(store.ClusterLayer(res.GeometryType)) // the scratch counts its clusters from now on
+	}
 
 	var prev sql.NullInt64
 	if err := tx.QueryRowContext(ctx, `SELECT max(version) FROM `+catalogueTable+` WHERE id = ?`, im.id).Scan(&prev); err != nil {
@@ -347,11 +331,12 @@ func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 		if err := im.writePyramid(ctx, res.GeometryType); err != nil {
 			return fail("pyramid for low-zoom tiles", err)
 		}
-		if err := im.writeClusters(ctx, res.GeometryType); err != nil {
-			return fail("point clusters", err)
-		}
 		if err := loadSpatialIndex(ctx, tx, "idx_"+t+"_geom", res.Rows-res.NullGeometry); err != nil {
 			return fail("spatial index", err)
+		}
+		// After the spatial index, which the scratch's count runs beside.
+		if err := im.writeClusters(ctx, res.GeometryType); err != nil {
+			return fail("point clusters", err)
 		}
 		if err := restoreTriggers(ctx, tx, t, triggers); err != nil {
 			return fail("put triggers back", err)
@@ -481,6 +466,7 @@ func (im *importer) Commit(ctx context.Context, info store.DatasetInfo, report a
 	if err == nil {
 		checkpoint(ctx, im.conn)
 	}
+	im.dropScratch(ctx) // scratch files only: the import's outcome is settled
 	im.conn.Close()
 	if err != nil {
 		return store.Dataset{}, interrupted(ctx, fmt.Errorf("import %s: commit: %w", im.id, err))
@@ -494,11 +480,12 @@ func (im *importer) Rollback() error {
 	if im.tx == nil {
 		return nil
 	}
-	err := im.tx.Rollback()
+	err := errors.Join(im.staging.close(), im.tx.Rollback())
 	im.tx = nil
 	if errors.Is(err, sql.ErrTxDone) {
 		err = nil
 	}
+	err = errors.Join(err, im.dropScratch(context.Background()))
 	// The temp staging table dies with the connection's transaction; closing returns the connection to the pool.
 	return errors.Join(err, im.conn.Close())
 }

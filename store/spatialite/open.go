@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -35,6 +36,9 @@ type Store struct {
 	writer *sql.DB // imports: one connection, BEGIN IMMEDIATE
 	path   string
 	watch  *watch // commits, for Generation
+	// scratchDir is where imports count a point layer's clusters beside their transaction (scratch.go): the
+	// database's directory, on the disk the import writes to anyway (a temporary directory may be memory).
+	scratchDir string
 }
 
 // connector opens SQLite connections with mod_spatialite loaded, without registering a global driver name.
@@ -61,6 +65,8 @@ func open(ctx context.Context, path, extension string) (*Store, error) {
 		db:     sql.OpenDB(connector{dsn: dsn(path, "deferred"), drv: drv}),
 		writer: sql.OpenDB(connector{dsn: dsn(path, "immediate"), drv: drv}),
 		path:   path,
+		// The directory of the database: its WAL and journal are written there too.
+		scratchDir: filepath.Dir(path),
 	}
 	// Loading mod_spatialite costs milliseconds per connection: keep every reader connection open, and cap
 	// them, so that a burst of requests (a map asking for 30 tiles at once) waits a moment for a connection
