@@ -66,6 +66,7 @@ type Schema struct {
 	layer    geo.LayerType
 	rows     int64
 	noGeom   int64
+	kindsBuf []valueKind // of the row being observed
 }
 
 // column is one attribute column being staged, and the kinds of value seen in it.
@@ -77,6 +78,39 @@ type column struct {
 
 type valueKinds struct {
 	integer, real, text, boolean, json, date, datetime int64
+}
+
+// valueKind is the kind of one value, counted in valueKinds.
+type valueKind uint8
+
+const (
+	kindNull valueKind = iota
+	kindInteger
+	kindReal
+	kindText
+	kindBoolean
+	kindJSON
+	kindDate
+	kindDateTime
+)
+
+func (k *valueKinds) count(kind valueKind) {
+	switch kind {
+	case kindInteger:
+		k.integer++
+	case kindReal:
+		k.real++
+	case kindText:
+		k.text++
+	case kindBoolean:
+		k.boolean++
+	case kindJSON:
+		k.json++
+	case kindDate:
+		k.date++
+	case kindDateTime:
+		k.datetime++
+	}
 }
 
 // NewSchema starts a schema with the fields a source declares (see ImportOptions.Fields).
@@ -92,19 +126,27 @@ func NewSchema(declared []Field) *Schema {
 // index of each property and its value as it is to be staged (nil, string, int64, float64, bool: JSON and
 // times as text), in dst (reused when large enough); added is how many new columns the row brought, at the
 // end of the column list.
+//
+// A row refused (a value of a type no store takes) leaves the schema as it was: every value is read before
+// anything is counted or any column added.
 func (s *Schema) Observe(r Row, dst []StagedValue) (vals []StagedValue, added int, err error) {
-	vals = dst[:0]
+	vals, kinds := dst[:0], s.kindsBuf[:0]
 	for _, p := range r.Properties {
+		v, kind, err := stage(p.Value)
+		if err != nil {
+			return nil, 0, fmt.Errorf("property %q: %w", p.Key, err)
+		}
+		vals, kinds = append(vals, StagedValue{Value: v}), append(kinds, kind)
+	}
+	s.kindsBuf = kinds
+	for k, p := range r.Properties {
 		i, ok := s.byKey[p.Key]
 		if !ok {
 			i = s.addColumn(p.Key)
 			added++
 		}
-		v, err := s.cols[i].stage(p.Value)
-		if err != nil {
-			return nil, added, fmt.Errorf("property %q: %w", p.Key, err)
-		}
-		vals = append(vals, StagedValue{Column: i, Value: v})
+		s.cols[i].kinds.count(kinds[k])
+		vals[k].Column = i
 	}
 	if r.Geometry != nil {
 		s.layer.Observe(r.Geometry)
@@ -155,41 +197,33 @@ func (s *Schema) addColumn(key string) int {
 	return len(s.cols) - 1
 }
 
-// stage records the kind of v and returns what to stage in the untyped column.
-func (c *column) stage(v any) (any, error) {
+// stage is v as it is staged in an untyped column, and its kind.
+func stage(v any) (any, valueKind, error) {
 	switch v := v.(type) {
 	case nil:
-		return nil, nil
+		return nil, kindNull, nil
 	case string:
 		switch {
 		case isDate(v):
-			c.kinds.date++
+			return v, kindDate, nil
 		case isDateTime(v):
-			c.kinds.datetime++
-		default:
-			c.kinds.text++
+			return v, kindDateTime, nil
 		}
-		return v, nil
+		return v, kindText, nil
 	case int:
-		c.kinds.integer++
-		return int64(v), nil
+		return int64(v), kindInteger, nil
 	case int64:
-		c.kinds.integer++
-		return v, nil
+		return v, kindInteger, nil
 	case float64:
-		c.kinds.real++
-		return v, nil
+		return v, kindReal, nil
 	case bool:
-		c.kinds.boolean++
-		return v, nil
+		return v, kindBoolean, nil
 	case json.RawMessage:
-		c.kinds.json++
-		return string(v), nil
+		return string(v), kindJSON, nil
 	case time.Time:
-		c.kinds.datetime++
-		return v.Format(time.RFC3339Nano), nil
+		return v.Format(time.RFC3339Nano), kindDateTime, nil
 	}
-	return nil, fmt.Errorf("unsupported value type %T", v)
+	return nil, kindNull, fmt.Errorf("unsupported value type %T", v)
 }
 
 // fieldType decides a column's type from what was seen in it, or from what the source declared.

@@ -196,19 +196,19 @@ func (im *importer) Add(_ context.Context, r store.Row) error {
 	if err := im.store.failure(); err != nil {
 		return err
 	}
-	vals, _, err := im.schema.Observe(r, nil)
-	if err != nil {
-		return fmt.Errorf("import %s: fid %d: %w", im.id, r.FID, err)
-	}
 	var pyramid []orb.Geometry
 	if r.Pyramid != nil && r.Geometry != nil {
-		// What the other stores check as they encode it.
+		// What the other stores check as they encode it, before the schema counts the row.
 		if _, err := store.AppendPyramid(nil, r.Pyramid); err != nil {
 			return fmt.Errorf("import %s: fid %d: %w", im.id, r.FID, err)
 		}
 		for _, g := range r.Pyramid {
 			pyramid = append(pyramid, orb.Clone(g))
 		}
+	}
+	vals, _, err := im.schema.Observe(r, nil)
+	if err != nil {
+		return fmt.Errorf("import %s: fid %d: %w", im.id, r.FID, err)
 	}
 	im.staged = append(im.staged, stagedRow{fid: r.FID, geom: orb.Clone(r.Geometry), pyramid: pyramid, vals: vals})
 	im.lastFID = r.FID

@@ -143,6 +143,22 @@ func (im *importer) Add(ctx context.Context, r store.Row) error {
 			return fmt.Errorf("import %s: fid %d: property %q: PostgreSQL keeps UTF-8 text without NUL characters, %q is not", im.id, r.FID, p.Key, s)
 		}
 	}
+	// The geometry is encoded first: a row refused (a geometry WKB cannot hold, a value of no store's type)
+	// leaves nothing counted or staged, and the import may go on.
+	var geom, lz []byte
+	if r.Geometry != nil {
+		if err := encodeWKB(&im.wkb, r.Geometry); err != nil {
+			return fmt.Errorf("import %s: fid %d: geometry: %w", im.id, r.FID, err)
+		}
+		geom = im.wkb.Bytes()
+		if r.Pyramid != nil {
+			var err error
+			if im.lz, err = store.AppendPyramid(im.lz[:0], r.Pyramid); err != nil {
+				return fmt.Errorf("import %s: fid %d: %w", im.id, r.FID, err)
+			}
+			lz = im.lz
+		}
+	}
 	before := im.schema.Columns()
 	vals, added, err := im.schema.Observe(r, im.vals)
 	if err != nil {
@@ -165,23 +181,12 @@ func (im *importer) Add(ctx context.Context, r store.Row) error {
 			return fmt.Errorf("import %s: %w", im.id, err)
 		}
 	}
-	var geom, lz []byte
 	if r.Geometry != nil {
-		if err := encodeWKB(&im.wkb, r.Geometry); err != nil {
-			return fmt.Errorf("import %s: fid %d: geometry: %w", im.id, r.FID, err)
-		}
-		geom = im.wkb.Bytes()
 		b := r.Geometry.Bound()
 		if im.bbox == nil {
 			im.bbox = &b
 		} else {
 			*im.bbox = im.bbox.Union(b)
-		}
-		if r.Pyramid != nil {
-			if im.lz, err = store.AppendPyramid(im.lz[:0], r.Pyramid); err != nil {
-				return fmt.Errorf("import %s: fid %d: %w", im.id, r.FID, err)
-			}
-			lz = im.lz
 		}
 	}
 	if n := im.schema.Columns(); len(im.text) != n {

@@ -123,6 +123,21 @@ func (im *importer) add(ctx context.Context, r store.Row) error {
 	case r.FID <= im.lastFID:
 		return fmt.Errorf("import %s: fid %d after fid %d: fids must increase", im.id, r.FID, im.lastFID)
 	}
+	// The geometry is encoded first: a row refused (a geometry WKB cannot hold, a value of no store's type)
+	// leaves nothing counted or staged, and the import may go on.
+	var lz []byte
+	if r.Geometry != nil {
+		if err := encodeWKB(&im.wkb, r.Geometry); err != nil {
+			return fmt.Errorf("import %s: fid %d: geometry: %w", im.id, r.FID, err)
+		}
+		if r.Pyramid != nil {
+			var err error
+			if im.lz, err = store.AppendPyramid(im.lz[:0], r.Pyramid); err != nil {
+				return fmt.Errorf("import %s: fid %d: %w", im.id, r.FID, err)
+			}
+			lz = im.lz
+		}
+	}
 	before := im.schema.Columns()
 	vals, added, err := im.schema.Observe(r, im.vals)
 	if err != nil {
@@ -147,17 +162,14 @@ func (im *importer) add(ctx context.Context, r store.Row) error {
 	}
 	args := st.next()
 	args[0].Value = r.FID
-	var corner orb.Point // and cell: the row's box's lower-left corner and its deepest cluster cell
-	var cell int64
 	if r.Geometry != nil {
-		if err := encodeWKB(&im.wkb, r.Geometry); err != nil {
-			st.drop()
-			return fmt.Errorf("import %s: fid %d: geometry: %w", im.id, r.FID, err)
-		}
 		args[1].Value = st.keep(im.wkb.Bytes())
+		if lz != nil {
+			args[2].Value = st.keep(lz)
+		}
 		b := r.Geometry.Bound()
 		x, y := mercatorGrid(b.Min)
-		corner, cell = b.Min, clusterCell(x, y)
+		cell := clusterCell(x, y)
 		args[3].Value, args[4].Value = hilbertKey(x, y), cell
 		args[5].Value, args[6].Value, args[7].Value, args[8].Value = b.Min[0], b.Max[0], b.Min[1], b.Max[1]
 		if im.boxed {
@@ -165,28 +177,13 @@ func (im *importer) add(ctx context.Context, r store.Row) error {
 		} else {
 			im.extent, im.boxed = b, true
 		}
-		if r.Pyramid != nil {
-			var err error
-			if im.lz, err = store.AppendPyramid(im.lz[:0], r.Pyramid); err != nil {
-				st.drop()
-				return fmt.Errorf("import %s: fid %d: %w", im.id, r.FID, err)
-			}
-			args[2].Value = st.keep(im.lz)
-		}
+		im.toScratch(ctx, r.Geometry, b.Min, cell, r.FID)
 	}
 	for _, v := range vals {
-		dv, err := value(v.Value)
-		if err != nil {
-			st.drop()
-			return fmt.Errorf("import %s: fid %d: %w", im.id, r.FID, err)
-		}
-		args[v.Column+stagedColumns].Value = dv
+		args[v.Column+stagedColumns].Value = v.Value // nil, a string, int64, float64 or bool: the driver's own
 		if t, ok := v.Value.(string); ok {
 			st.bytes += len(t)
 		}
-	}
-	if r.Geometry != nil {
-		im.toScratch(ctx, r.Geometry, corner, cell, r.FID)
 	}
 	im.lastFID = r.FID
 	if st.full() {

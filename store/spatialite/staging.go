@@ -81,13 +81,6 @@ func (b *stagingBatch) next() []driver.NamedValue {
 	return row
 }
 
-// drop takes back the last row next gave (a row refused leaves nothing to write).
-func (b *stagingBatch) drop() {
-	k := len(b.args) - b.columns
-	clear(b.args[k:])
-	b.args = b.args[:k]
-}
-
 // keep copies p among the pending rows' blobs (the row's buffers are reused by the next row).
 func (b *stagingBatch) keep(p []byte) []byte {
 	k := len(b.blobs)
@@ -155,13 +148,4 @@ func (b *stagingBatch) close() error {
 	})
 	b.one, b.many, b.columns, b.batchRows = nil, nil, 0, 0
 	return err
-}
-
-// value is v as the driver binds it: the schema stages only nil, strings, int64, float64 and bools
-// (store.Schema.Observe), which database/sql would have passed as they are.
-func value(v any) (driver.Value, error) {
-	if driver.IsValue(v) {
-		return v, nil
-	}
-	return driver.DefaultParameterConverter.ConvertValue(v)
 }

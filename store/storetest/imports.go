@@ -185,6 +185,49 @@ func testFIDs(t *testing.T, fx *fixture) {
 	}
 }
 
+// A row Add refuses (a value of a type no store takes, a pyramid of the wrong zooms) leaves nothing behind: the
+// import goes on, and what it commits is the rows accepted, with no column of the refused row's own and its
+// geometry in no count or box.
+func testRefusedRow(t *testing.T, fx *fixture) {
+	im, err := fx.st.BeginImport(fx.ctx, "refused", store.ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer im.Rollback()
+	add := func(r store.Row) error { return im.Add(fx.ctx, r) }
+	if err := add(store.Row{Geometry: orb.Point{5.7, 45.2}, Properties: []store.Property{{Key: "name", Value: "Bastille"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := add(store.Row{Geometry: orb.Point{-60, 10}, Properties: []store.Property{{Key: "odd", Value: "text"}, {Key: "when", Value: struct{}{}}}}); err == nil {
+		t.Error("a value of type struct{} accepted")
+	}
+	line := orb.LineString{{5, 45}, {6, 46}}
+	if err := add(store.Row{Geometry: line, Pyramid: []orb.Geometry{line}, Properties: []store.Property{{Key: "odd", Value: "text"}}}); err == nil {
+		t.Error("a pyramid of one zoom accepted")
+	}
+	if err := add(store.Row{Geometry: orb.Point{5.9, 45.1}, Properties: []store.Property{{Key: "name", Value: "Chartreuse"}, {Key: "kind", Value: "massif"}}}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := im.Commit(fx.ctx, info("refused"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range d.Fields {
+		names = append(names, f.Name)
+	}
+	if d.FeatureCount != 2 || d.GeometryType != "POINT" || sprint(names) != "[name kind]" {
+		t.Errorf("%d features, %s, columns %v; want 2, POINT, [name kind]", d.FeatureCount, d.GeometryType, names)
+	}
+	if b := d.BBox; b == nil || b.Min[0] < 5 || b.Max[1] > 46 {
+		t.Errorf("bbox %v stretched by a refused row", b)
+	}
+	// Not even their fids: the next row is numbered after the last accepted.
+	if got := sprint(fids(fx.mustFeatures(d, store.Query{}))); got != "[1 2]" {
+		t.Errorf("fids %s, want [1 2]", got)
+	}
+}
+
 // Not found is ErrNotFound, a bad query ErrBadQuery, a failing callback its own error: never one for another.
 func testErrors(t *testing.T, fx *fixture) {
 	d := fx.importRNN("rnn")

@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RollbackKeepsPreviousVersion", testRollback},
 		{"OneImportAtATime", testOneImportAtATime},
 		{"FIDs", testFIDs},
+		{"RefusedRowLeavesNothing", testRefusedRow},
 		{"NotFoundAndErrors", testErrors},
 		{"Memo", testMemo},
 		{"Watcher", testWatcher},
