@@ -176,8 +176,8 @@ func (ts *tileService) serveTile(c echo.Context, t maptile.Tile, format tiles.Fo
 		for _, l := range layers {
 			// The view may be up to a watch interval late on another process's import: the rows must be of the
 			// version the key names.
-			d, err := sn.Dataset(ctx, l.Dataset.ID)
-			if err != nil || d.Version != l.Dataset.Version {
+			version, err := store.DatasetVersion(ctx, sn, l.Dataset.ID)
+			if err != nil || version != l.Dataset.Version {
 				ts.s.cat.forget(v)
 				return nil, errStaleView
 			}

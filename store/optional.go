@@ -55,5 +55,23 @@ func Reimports(ctx context.Context, sn Snapshot, ds []Dataset) ([]Dataset, error
 	return out, nil
 }
 
+// VersionReader is a Snapshot that reads a dataset's version alone, without its whole catalogue entry (fields,
+// report): the check a server makes before each tile it renders, that its catalogue in memory is not behind
+// the snapshot.
+type VersionReader interface {
+	// DatasetVersion is the version of dataset id in the snapshot, or an error wrapping ErrNotFound.
+	DatasetVersion(ctx context.Context, id string) (int64, error)
+}
+
+// DatasetVersion reads the version of dataset id in sn: through VersionReader when sn is one, else from its
+// catalogue entry.
+func DatasetVersion(ctx context.Context, sn Snapshot, id string) (int64, error) {
+	if vr, ok := sn.(VersionReader); ok {
+		return vr.DatasetVersion(ctx, id)
+	}
+	d, err := sn.Dataset(ctx, id)
+	return d.Version, err
+}
+
 // ClusterLayer says whether a layer of this geometry type keeps point clusters (ReimportChecker).
 func ClusterLayer(layerType string) bool { return layerType == "POINT" || layerType == "MULTIPOINT" }

@@ -46,6 +46,14 @@ func (sn *snapshot) Dataset(_ context.Context, id string) (store.Dataset, error)
 	return d.entry, nil
 }
 
+var _ store.VersionReader = (*snapshot)(nil)
+
+// DatasetVersion reads the version of dataset id (store.VersionReader).
+func (sn *snapshot) DatasetVersion(ctx context.Context, id string) (int64, error) {
+	d, err := sn.Dataset(ctx, id)
+	return d.Version, err
+}
+
 // rows returns the rows of d's version in the snapshot.
 func (sn *snapshot) rows(d store.Dataset) (*dataset, error) {
 	if err := sn.store.failure(); err != nil {

@@ -79,6 +79,24 @@ func (sn *snapshot) Dataset(ctx context.Context, id string) (store.Dataset, erro
 	return e.Dataset, err
 }
 
+var _ store.VersionReader = (*snapshot)(nil)
+
+// DatasetVersion reads the version of dataset id (store.VersionReader), and notes the table that holds it as
+// Dataset does.
+func (sn *snapshot) DatasetVersion(ctx context.Context, id string) (int64, error) {
+	var v int64
+	var relid uint32
+	err := sn.tx.QueryRow(ctx, `SELECT version, relid FROM `+sn.s.catalogue()+` WHERE id = $1`, id).Scan(&v, &relid)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, store.NotFound(id)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("dataset %q: %w", id, err)
+	}
+	sn.relids[id] = relid
+	return v, nil
+}
+
 func (sn *snapshot) entry(ctx context.Context, id string) (entry, error) {
 	e, err := readEntry(ctx, sn.tx, sn.s.catalogue(), id)
 	if err == nil {

@@ -92,6 +92,21 @@ func (sn *snapshot) Dataset(ctx context.Context, id string) (store.Dataset, erro
 	return readDataset(sn.tx.QueryRowContext(ctx, `SELECT `+datasetColumns+` FROM `+catalogueTable+` WHERE id = ?`, id), id)
 }
 
+var _ store.VersionReader = (*snapshot)(nil)
+
+// DatasetVersion reads the version of dataset id (store.VersionReader).
+func (sn *snapshot) DatasetVersion(ctx context.Context, id string) (int64, error) {
+	var v int64
+	err := sn.tx.QueryRowContext(ctx, `SELECT version FROM `+catalogueTable+` WHERE id = ?`, id).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, store.NotFound(id)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("dataset %q: %w", id, err)
+	}
+	return v, nil
+}
+
 // readDataset scans the catalogue row of id.
 func readDataset(row *sql.Row, id string) (store.Dataset, error) {
 	d, err := scanDataset(row)

@@ -177,3 +177,46 @@ func testTextSearch(t *testing.T, fx *fixture) {
 		t.Errorf("search of no word: %v, want ErrBadQuery", err)
 	}
 }
+
+// A VersionReader reads the version a snapshot holds of a dataset, as its catalogue entry says it, the old one
+// while a re-import is not yet seen by that snapshot, and ErrNotFound for a dataset the store does not hold.
+func testVersionReader(t *testing.T, fx *fixture) {
+	fx.importRows("rnn", store.ImportOptions{}, rnnRows(t))
+	read := func(sn store.Snapshot) int64 {
+		t.Helper()
+		vr, ok := sn.(store.VersionReader)
+		if !ok {
+			t.Fatalf("%T does not implement store.VersionReader: every store of patrimap does (see store/optional.go)", sn)
+		}
+		v, err := vr.DatasetVersion(fx.ctx, "rnn")
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := sn.Dataset(fx.ctx, "rnn")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v != d.Version {
+			t.Errorf("version %d, the catalogue entry says %d", v, d.Version)
+		}
+		return v
+	}
+	before, err := fx.st.Snapshot(fx.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer before.Close()
+	v1 := read(before)
+	fx.importRows("rnn", store.ImportOptions{}, rnnRows(t))
+	after, err := fx.st.Snapshot(fx.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer after.Close()
+	if v2, v := read(after), read(before); v2 != v1+1 || v != v1 {
+		t.Errorf("versions %d then %d, and %d in the snapshot taken before the re-import; want %d, %d, %d", v1, v2, v, v1, v1+1, v1)
+	}
+	if _, err := after.(store.VersionReader).DatasetVersion(fx.ctx, "absent"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a dataset the store does not hold: %v, want ErrNotFound", err)
+	}
+}

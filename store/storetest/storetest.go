@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"NotFoundAndErrors", testErrors},
 		{"Memo", testMemo},
 		{"Watcher", testWatcher},
+		{"VersionReader", testVersionReader},
 		{"TextSearch", testTextSearch},
 	}
 	for _, tt := range tests {
