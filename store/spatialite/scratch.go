@@ -139,8 +139,9 @@ func (s *clusterScratch) table(ctx context.Context) (string, error) {
 	return s.path, s.err
 }
 
-// close stops the scratch and deletes it.
+// close stops the scratch, a count under way too (an import rolled back after Finish), and deletes it.
 func (s *clusterScratch) close() error {
+	s.cancel()
 	s.end(false)
 	<-s.exited
 	return errors.Join(s.db.Close(), os.Remove(s.path))
