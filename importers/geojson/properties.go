@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/patrimap/patrimap/importers/charset"
 	"github.com/patrimap/patrimap/store"
@@ -45,7 +46,7 @@ func properties(raw json.RawMessage) (props []store.Property, decoded int, err e
 // which is nearly always (json.Unmarshal costs a decoder's state for each, a third of what a point's import
 // allocated when it read every name and type).
 func jsonString(raw []byte) (string, error) {
-	if len(raw) >= 2 && raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 {
+	if len(raw) >= 2 && raw[0] == '"' && bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) { // as encoding/json reads it
 		return string(raw[1 : len(raw)-1]), nil
 	}
 	var s string
