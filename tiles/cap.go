@@ -116,7 +116,7 @@ func (r *Renderer) fit(ctx context.Context, layers []Layer, feats [][]*store.Fea
 			gen.grouped = true
 		}
 		wc, wouts := gen.gCounts, gen.gOuts
-		st.Grouped = gen.gLeft
+		st.Grouped += gen.gLeft
 		st.Features -= gen.gLeft
 		var drop func(i, j, k int) bool
 		if keep := bareFields(level); keep != nil {
@@ -304,10 +304,10 @@ func (g *generalisation) squaredUnder(small int) *generalisation {
 func shrankEnough(before, after int) bool { return after <= before-before/10 }
 
 // groupSquares groups each polygon layer's squares (squares[i][j]: outs[i][j] is one) by cell of the
-// clusters' grid at zoom z: the square of the lowest fid of a cell stands for all of them (its count their
-// number), the others are left out (nil). It returns the counts and outputs to write, and how many squares
-// were left out; layers without squares, and point layers with their clusters' counts, are returned as they
-// are.
+// clusters' grid at zoom z: the square of the lowest fid of a cell stands for all of them (its count the sites
+// they stand for: one each, or counts[i][j] for a cell's square of the pyramid, see squares.go), the others
+// are left out (nil). It returns the counts and outputs to write, and how many squares were left out; layers
+// without squares (point layers, with their clusters' counts) are returned as they are.
 func groupSquares(feats [][]*store.Feature, counts [][]int64, outs [][]orb.Geometry, squares [][]bool, z maptile.Zoom) ([][]int64, [][]orb.Geometry, int) {
 	side := float64(Extent) / float64(store.ClusterCells(z))
 	wc := make([][]int64, len(outs))
@@ -315,9 +315,6 @@ func groupSquares(feats [][]*store.Feature, counts [][]int64, outs [][]orb.Geome
 	left := 0
 	for i := range outs {
 		wc[i], wouts[i] = counts[i], outs[i]
-		if counts[i] != nil {
-			continue // point clusters: already one per cell
-		}
 		leader := map[[2]int32]int{} // cell -> index of its lowest fid's square
 		for j, g := range outs[i] {
 			if !squares[i][j] {
@@ -336,6 +333,9 @@ func groupSquares(feats [][]*store.Feature, counts [][]int64, outs [][]orb.Geome
 		for j, g := range outs[i] {
 			if g != nil {
 				n[j], wo[j] = 1, g
+				if counts[i] != nil {
+					n[j] = counts[i][j] // a cell's square (squares.go)
+				}
 			}
 		}
 		for j, g := range outs[i] {
