@@ -111,10 +111,7 @@ func (r *Renderer) fit(ctx context.Context, layers []Layer, feats [][]*store.Fea
 			b, err := r.write(layers, feats, counts, gen.outs, proj, f, nil)
 			return b, st, err
 		}
-		if !gen.grouped {
-			gen.gCounts, gen.gOuts, gen.gLeft = groupSquares(feats, counts, gen.outs, gen.squares, maptile.Zoom(z))
-			gen.grouped = true
-		}
+		gen.group(feats, counts, z)
 		wc, wouts := gen.gCounts, gen.gOuts
 		st.Grouped += gen.gLeft
 		st.Features -= gen.gLeft
@@ -136,6 +133,16 @@ func (r *Renderer) fit(ctx context.Context, layers []Layer, feats [][]*store.Fea
 		}
 		b, err := r.write(layers, feats, wc, wouts, proj, f, drop)
 		return b, st, err
+	}
+	if f == MVT && gen.st.Features*minFeatureBytes*8 > limit {
+		// A tile whose attributes alone are well over its cap (a z5 tile of a dense layer: 6,500 sites, each
+		// with its name and links, 850 KB) is not encoded at the levels that keep them: each is an encoding of
+		// thousands of features. attributeBytes counts rather more than less; the margin is the loop's below.
+		gen.group(feats, counts, z)
+		attr := gen.attributeBytes(layers, feats)
+		for level < mostLightened && attr[level] > limit+limit/8 {
+			level++
+		}
 	}
 	b, st, err := encodeAt(gen)
 	coarsened := false
@@ -200,6 +207,14 @@ func (r *Renderer) fit(ctx context.Context, layers []Layer, feats [][]*store.Fea
 	squareSmallest()
 	st.Passes = passes
 	return b, st, err
+}
+
+// group groups g's squares by cell (groupSquares), once.
+func (g *generalisation) group(feats [][]*store.Feature, counts [][]int64, z uint32) {
+	if !g.grouped {
+		g.gCounts, g.gOuts, g.gLeft = groupSquares(feats, counts, g.outs, g.squares, maptile.Zoom(z))
+		g.grouped = true
+	}
 }
 
 // attributeBytes is about what the attributes of g's grouped features take in an MVT tile at each lightening
