@@ -96,3 +96,71 @@ func TestSquareCentreIsTheGeneralisersSquare(t *testing.T) {
 		t.Error("store.PyramidSquareCell finds the site drawable")
 	}
 }
+
+// FuzzSquareCell checks store.PyramidSquareCell, which sorts a site into the cells made at import, against
+// the generaliser, which draws the tile: a site of two parts (w×h tile units at a point of the tile, and a
+// second part at the offset dx, dy) is too small to draw for one exactly when it is for the other, and then
+// the generaliser draws it as the cell's square, in that cell. Boxes within a millionth of a unit of MinSize,
+// and centres within that of a cell's edge once rounded, are left out: the two take them in Mercator units
+// of the world and of the tile, whose last bits differ, and either side of such an edge counts the site once.
+func FuzzSquareCell(f *testing.F) {
+	f.Add(uint8(5), 0.3, 0.6, 10.0, 6.0, 3.0, 4.0, 40.0, 50.0)
+	f.Add(uint8(0), 0.51, 0.36, 15.9, 15.9, 15.0, 2.0, 1.0, 1.0)
+	f.Add(uint8(10), 0.9, 0.1, 16.0, 1.0, 0.5, 0.5, -30.0, 7.0)
+	f.Add(uint8(7), 0.0, 0.999, 2.0, 3.0, 14.0, 14.0, 63.0, 63.0)
+	f.Fuzz(func(t *testing.T, zb uint8, fx, fy, w1, h1, w2, h2, dx, dy float64) {
+		z := int(zb % (store.PyramidMaxZoom + 1))
+		for _, v := range []float64{fx, fy, w1, h1, w2, h2, dx, dy} {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return
+			}
+		}
+		if fx < 0 || fx >= 1 || fy < 0 || fy >= 1 || w1 <= 0 || h1 <= 0 || w2 <= 0 || h2 <= 0 || w1 > 64 || h1 > 64 || w2 > 64 || h2 > 64 || math.Abs(dx) > 200 || math.Abs(dy) > 200 {
+			return
+		}
+		n := uint32(1) << z
+		tl := maptile.New(min(uint32(fx*float64(n)), n-1), min(uint32(fy*float64(n)), n-1), maptile.Zoom(z))
+		proj := newProjection(tl)
+		// A point of the tile away from its edges, and the two parts around it, in WGS84.
+		c := orb.Point{512 + math.Mod(fx*1e6, 3072), 512 + math.Mod(fy*1e6, 3072)}
+		part := func(o orb.Point, w, h float64) orb.Polygon {
+			a, b := proj.unpoint(o), proj.unpoint(orb.Point{o[0] + w, o[1] + h})
+			return orb.Polygon{{{a[0], b[1]}, {b[0], b[1]}, {b[0], a[1]}, {a[0], a[1]}, {a[0], b[1]}}}
+		}
+		site := orb.MultiPolygon{part(c, w1, h1), part(orb.Point{c[0] + dx, c[1] + dy}, w2, h2)}
+		bbox := tileBound(tl, Buffer)
+		projected := proj.toTileWithin(site, bbox).(orb.MultiPolygon)
+		edge, small := false, true // small: every part under MinSize both ways, the generaliser's rule (site)
+		for _, p := range projected {
+			b := ringBound(p[0])
+			edge = edge || math.Abs(width(b)-MinSize) < 1e-6 || math.Abs(height(b)-MinSize) < 1e-6
+			small = small && width(b) < MinSize && height(b) < MinSize
+		}
+		if edge {
+			return
+		}
+		cx, cy, tiny := store.PyramidSquareCell(site, z)
+		if tiny != small {
+			t.Fatalf("z%d %v: store.PyramidSquareCell says too small %v, the generaliser's rule %v", z, site, tiny, small)
+		}
+		if !tiny {
+			return // drawn, or made a square of its own when it collapses on the grid: a row of the tile
+		}
+		g := &generaliser{tol: Tolerance, bound: orb.Bound{Min: orb.Point{-Buffer, -Buffer}, Max: orb.Point{Extent + Buffer, Extent + Buffer}}}
+		if out, square := g.polygons(projected); !square || !orb.Equal(out, squareAt(proj.squareCentre(site, bbox))) {
+			t.Fatalf("z%d %v: too small to draw, the generaliser draws %v (square %v), the cell's square would be %v", z, site, out, square, squareAt(proj.squareCentre(site, bbox)))
+		}
+		centre := proj.squareCentre(site, bbox)
+		side := float64(Extent) / float64(store.ClusterCells(tl.Z))
+		for _, v := range centre {
+			if r := math.Round(v); math.Abs(math.Abs(v-r)-0.5) < 1e-6 || math.Abs(math.Mod(r, side)) < 1e-6 && math.Abs(v-r) > 0.5-1e-6 {
+				return
+			}
+		}
+		k := int64(store.ClusterCells(tl.Z))
+		want := squareCell(squareAt(centre), side)
+		if cx != int64(tl.X)*k+int64(want[0]) || cy != int64(tl.Y)*k+int64(want[1]) {
+			t.Fatalf("z%d %v: cell %d,%d, the generaliser's square %v is in %d,%d", z, site, cx, cy, squareAt(centre), int64(tl.X)*k+int64(want[0]), int64(tl.Y)*k+int64(want[1]))
+		}
+	})
+}
