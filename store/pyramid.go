@@ -197,3 +197,34 @@ func SquareCellsOf(t maptile.Tile) (x0, y0, x1, y1 int64) {
 	k := int64(ClusterCells(t.Z))
 	return int64(t.X)*k - 1, int64(t.Y)*k - 1, int64(t.X)*k + k, int64(t.Y)*k + k
 }
+
+// SquareCell is a cell read by a SquareCeller: the site of its lowest fid and the number of sites it holds.
+type SquareCell struct {
+	Site  Feature
+	Count int64
+}
+
+// MergeSquareCells calls each, in fid order, with the cells (in fid order) and the drawable sites of zoom z
+// that the returned function is given in fid order; done gives the cells left after the last one. A row too
+// small to draw at z (drawable at a coarser zoom only) is left out: its cell counts it.
+func MergeSquareCells(cells []SquareCell, z int, each func(f *Feature, count int64) error) (row func(*Feature) error, done func() error) {
+	next := 0
+	upTo := func(fid int64) error { // the cells before fid
+		for ; next < len(cells) && cells[next].Site.FID < fid; next++ {
+			if err := each(&cells[next].Site, cells[next].Count); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	row = func(f *Feature) error {
+		if _, _, tiny := PyramidSquareCell(f.Geometry, z); tiny {
+			return nil
+		}
+		if err := upTo(f.FID); err != nil {
+			return err
+		}
+		return each(f, 0)
+	}
+	return row, func() error { return upTo(math.MaxInt64) }
+}

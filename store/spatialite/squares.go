@@ -140,11 +140,7 @@ func (sn *snapshot) SquareTileFeatures(ctx context.Context, d store.Dataset, t m
 	// Each column of cells sought on its own (see ClusterTileFeatures).
 	cellSQL := `SELECT s.*, c.n FROM ` + quoteIdent(squareCellTable(d.Table)) + ` AS c JOIN (` + sel.String() + `) AS s ON s.fid = c.fid
 		WHERE c.z = ? AND c.cx IN (?` + strings.Repeat(`, ?`, int(x1-x0)) + `) AND c.cy BETWEEN ? AND ? ORDER BY c.fid`
-	type cell struct {
-		n int64
-		f store.Feature
-	}
-	var cells []cell
+	var cells []store.SquareCell
 	rows, err := sn.tx.QueryContext(ctx, cellSQL, args...)
 	if err != nil {
 		ok, qerr := tableExists(ctx, sn.tx, squareCellTable(d.Table))
@@ -162,22 +158,14 @@ func (sn *snapshot) SquareTileFeatures(ctx context.Context, d store.Dataset, t m
 		if !ok {
 			return fmt.Errorf("dataset %s: square cell of feature %d: count %v", d.ID, f.FID, f.Values[len(fields)])
 		}
-		cells = append(cells, cell{n: n, f: store.Feature{FID: f.FID, Geometry: f.Geometry, Values: append([]any(nil), f.Values[:len(fields)]...)}})
+		cells = append(cells, store.SquareCell{Count: n, Site: store.Feature{FID: f.FID, Geometry: f.Geometry, Values: append([]any(nil), f.Values[:len(fields)]...)}})
 		return nil
 	})
 	rows.Close()
 	if err != nil {
 		return err
 	}
-	next := 0
-	upTo := func(fid int64) error { // the cells before fid
-		for ; next < len(cells) && cells[next].f.FID < fid; next++ {
-			if err := each(&cells[next].f, cells[next].n); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
+	row, done := store.MergeSquareCells(cells, z, each)
 	rows, err = sn.tx.QueryContext(ctx, sel.String()+` WHERE t.fid IN (SELECT id FROM `+quoteIdent(drawIndex(d.Table))+
 		` WHERE xmin <= ? AND xmax >= ? AND ymin <= ? AND ymax >= ? AND zmin <= ?) ORDER BY t.fid`,
 		bbox.Max[0], bbox.Min[0], bbox.Max[1], bbox.Min[1], z)
@@ -185,17 +173,8 @@ func (sn *snapshot) SquareTileFeatures(ctx context.Context, d store.Dataset, t m
 		return fmt.Errorf("dataset %s: tile query: %w", d.ID, err)
 	}
 	defer rows.Close()
-	err = scanFeatures(d.ID, rows, len(fields), wkb.Unmarshal, false, func(f *store.Feature) error {
-		if _, _, tiny := store.PyramidSquareCell(f.Geometry, z); tiny {
-			return nil // drawable at a coarser zoom, too small at this one: counted in its cell
-		}
-		if err := upTo(f.FID); err != nil {
-			return err
-		}
-		return each(f, 0)
-	})
-	if err != nil {
+	if err := scanFeatures(d.ID, rows, len(fields), wkb.Unmarshal, false, row); err != nil {
 		return err
 	}
-	return upTo(int64(^uint64(0) >> 1))
+	return done()
 }
