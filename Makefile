@@ -28,7 +28,7 @@ FUZZ_TARGETS := \
   ./importers/limit:FuzzJSON ./importers/charset:FuzzJSON \
   ./server/cql2:FuzzParse ./server/cql2:FuzzParseLimits \
   ./encode/sqlitefile:FuzzGPBEnvelope ./store/spatialite:FuzzDecodeBlob ./store:FuzzParseTextQuery ./store:FuzzDecodePyramid ./importers/culture/hours:FuzzParse ./importers/territory:FuzzParseContours \
-  ./tiles:FuzzClipPolygon \
+  ./tiles:FuzzClipPolygon ./tiles:FuzzSquareCell \
   ./rdf:FuzzWriters ./sheet:FuzzParse ./tableschema:FuzzCheck ./tableschema:FuzzParse ./umap:FuzzParseMap ./umap:FuzzValidate
 FUZZTIME      ?= 60s
 FUZZTIME_TEST ?= 3s

@@ -111,12 +111,9 @@ func (r *Renderer) fit(ctx context.Context, layers []Layer, feats [][]*store.Fea
 			b, err := r.write(layers, feats, counts, gen.outs, proj, f, nil)
 			return b, st, err
 		}
-		if !gen.grouped {
-			gen.gCounts, gen.gOuts, gen.gLeft = groupSquares(feats, counts, gen.outs, gen.squares, maptile.Zoom(z))
-			gen.grouped = true
-		}
+		gen.group(feats, counts, z)
 		wc, wouts := gen.gCounts, gen.gOuts
-		st.Grouped = gen.gLeft
+		st.Grouped += gen.gLeft
 		st.Features -= gen.gLeft
 		var drop func(i, j, k int) bool
 		if keep := bareFields(level); keep != nil {
@@ -136,6 +133,16 @@ func (r *Renderer) fit(ctx context.Context, layers []Layer, feats [][]*store.Fea
 		}
 		b, err := r.write(layers, feats, wc, wouts, proj, f, drop)
 		return b, st, err
+	}
+	if f == MVT && gen.st.Features*minFeatureBytes*8 > limit {
+		// A tile whose attributes alone are well over its cap (a z5 tile of a dense layer: 6,500 sites, each
+		// with its name and links, 850 KB) is not encoded at the levels that keep them: each is an encoding of
+		// thousands of features. attributeBytes counts rather more than less; the margin is the loop's below.
+		gen.group(feats, counts, z)
+		attr := gen.attributeBytes(layers, feats)
+		for level < mostLightened && attr[level] > limit+limit/8 {
+			level++
+		}
 	}
 	b, st, err := encodeAt(gen)
 	coarsened := false
@@ -200,6 +207,14 @@ func (r *Renderer) fit(ctx context.Context, layers []Layer, feats [][]*store.Fea
 	squareSmallest()
 	st.Passes = passes
 	return b, st, err
+}
+
+// group groups g's squares by cell (groupSquares), once.
+func (g *generalisation) group(feats [][]*store.Feature, counts [][]int64, z uint32) {
+	if !g.grouped {
+		g.gCounts, g.gOuts, g.gLeft = groupSquares(feats, counts, g.outs, g.squares, maptile.Zoom(z))
+		g.grouped = true
+	}
 }
 
 // attributeBytes is about what the attributes of g's grouped features take in an MVT tile at each lightening
@@ -304,10 +319,10 @@ func (g *generalisation) squaredUnder(small int) *generalisation {
 func shrankEnough(before, after int) bool { return after <= before-before/10 }
 
 // groupSquares groups each polygon layer's squares (squares[i][j]: outs[i][j] is one) by cell of the
-// clusters' grid at zoom z: the square of the lowest fid of a cell stands for all of them (its count their
-// number), the others are left out (nil). It returns the counts and outputs to write, and how many squares
-// were left out; layers without squares, and point layers with their clusters' counts, are returned as they
-// are.
+// clusters' grid at zoom z: the square of the lowest fid of a cell stands for all of them (its count the sites
+// they stand for: one each, or counts[i][j] for a cell's square of the pyramid, see squares.go), the others
+// are left out (nil). It returns the counts and outputs to write, and how many squares were left out; layers
+// without squares (point layers, with their clusters' counts) are returned as they are.
 func groupSquares(feats [][]*store.Feature, counts [][]int64, outs [][]orb.Geometry, squares [][]bool, z maptile.Zoom) ([][]int64, [][]orb.Geometry, int) {
 	side := float64(Extent) / float64(store.ClusterCells(z))
 	wc := make([][]int64, len(outs))
@@ -315,9 +330,6 @@ func groupSquares(feats [][]*store.Feature, counts [][]int64, outs [][]orb.Geome
 	left := 0
 	for i := range outs {
 		wc[i], wouts[i] = counts[i], outs[i]
-		if counts[i] != nil {
-			continue // point clusters: already one per cell
-		}
 		leader := map[[2]int32]int{} // cell -> index of its lowest fid's square
 		for j, g := range outs[i] {
 			if !squares[i][j] {
@@ -336,6 +348,9 @@ func groupSquares(feats [][]*store.Feature, counts [][]int64, outs [][]orb.Geome
 		for j, g := range outs[i] {
 			if g != nil {
 				n[j], wo[j] = 1, g
+				if counts[i] != nil {
+					n[j] = counts[i][j] // a cell's square (squares.go)
+				}
 			}
 		}
 		for j, g := range outs[i] {

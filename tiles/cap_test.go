@@ -163,6 +163,110 @@ func TestDenseLayerLowZoomTilesUnderTheCap(t *testing.T) {
 	if grouped == 0 {
 		t.Error("no site grouped: the layer no longer tests the low zooms' cap")
 	}
+	checkEverySiteCounted(t, sn, d, n, LowZoomCapMaxZoom)
+}
+
+// checkEverySiteCounted renders every tile of zooms 0 to maxZoom that holds a site of d (n sites) and checks
+// that no site vanishes: each one too small to draw at a zoom has a square in its cell (store.PyramidSquareCell,
+// in the tile of that cell), each other one is drawn in a tile or made a square of its own; and that the sites
+// drawn, and those the squares stand for (point_count, each square counted in the tile that holds its centre,
+// not in the buffers of the tiles beside it), add up to n.
+func checkEverySiteCounted(t *testing.T, sn store.Snapshot, d store.Dataset, n int, maxZoom maptile.Zoom) {
+	t.Helper()
+	ctx := context.Background()
+	r := geosRenderer()
+	type site struct {
+		cells [store.PyramidMaxZoom + 1][2]int64
+		tiny  [store.PyramidMaxZoom + 1]bool
+	}
+	sites := map[int64]*site{}
+	err := sn.Pyramids(ctx, d, func(fid int64, zooms []orb.Geometry) error {
+		s := &site{}
+		for z, g := range zooms {
+			s.cells[z][0], s.cells[z][1], s.tiny[z] = store.PyramidSquareCell(g, z)
+		}
+		sites[fid] = s
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sites) != n {
+		t.Fatalf("%d sites in the pyramid, %d in the layer", len(sites), n)
+	}
+	for z := maptile.Zoom(0); z <= maxZoom; z++ {
+		k := int64(store.ClusterCells(z))
+		drawn := map[int64]bool{}         // sites drawn as shapes
+		squared := map[int64]bool{}       // squares' fids
+		squaredInside := map[int64]bool{} // squares' fids, in the tile that holds their centre
+		cells := map[[2]int64]int64{}     // what the squares of each cell stand for
+		counted, tinyN := int64(0), 0     // sites the squares inside their tile stand for; sites too small
+		tiles := map[maptile.Tile]bool{}
+		for _, s := range sites {
+			for _, dx := range []int64{-1, 0, 1} { // the tile of the cell, and those whose buffer it is in
+				for _, dy := range []int64{-1, 0, 1} {
+					tiles[maptile.New(uint32((s.cells[z][0]+dx)/k), uint32((s.cells[z][1]+dy)/k), z)] = true
+				}
+			}
+		}
+		err := sn.Features(ctx, d, store.Query{}, func(f *store.Feature) error {
+			tiles[maptile.At(f.Geometry.Bound().Center(), z)] = true
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for tl := range tiles {
+			b, _, err := r.Render(ctx, sn, []Layer{NewLayer(d)}, tl, MVT)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ls, err := DecodeMVT(b)
+			if err != nil {
+				t.Fatalf("tile %v: %v", tl, err)
+			}
+			for cell, c := range cellCounts(ls, tl) {
+				if cell[0]/k == int64(tl.X) && cell[1]/k == int64(tl.Y) {
+					cells[cell] += c
+				}
+			}
+			for _, l := range ls {
+				for _, f := range l.Features {
+					if !isSquare(f.Geometry) {
+						drawn[int64(f.ID)] = true
+						continue
+					}
+					squared[int64(f.ID)] = true
+					if c := ringBound(f.Geometry.(orb.Polygon)[0]).Center(); c[0] >= 0 && c[0] < Extent && c[1] >= 0 && c[1] < Extent {
+						counted += pointCount(f.Properties)
+						squaredInside[int64(f.ID)] = true
+					}
+				}
+			}
+		}
+		for fid, s := range sites {
+			switch {
+			case s.tiny[z]:
+				tinyN++
+				if cells[s.cells[z]] == 0 {
+					t.Errorf("z%d: site %d, too small to draw, has no square in its cell %v", z, fid, s.cells[z])
+				}
+			case !drawn[fid] && !squared[fid]:
+				t.Errorf("z%d: site %d is neither drawn nor a square", z, fid)
+			}
+		}
+		// Sites drawn in one tile may be squares in another (a sliver at the edge): each counted once.
+		shapes := 0
+		for fid := range drawn {
+			if !squaredInside[fid] {
+				shapes++
+			}
+		}
+		t.Logf("z%d: %d tiles, %d sites drawn, %d too small to draw, the squares stand for %d", z, len(tiles), len(drawn), tinyN, counted)
+		if shapes+int(counted) != n {
+			t.Errorf("z%d: %d sites drawn and %d counted in squares, the layer has %d", z, shapes, counted, n)
+		}
+	}
 }
 
 // pointCount is the number of sites a feature stands for: its point_count, or one.

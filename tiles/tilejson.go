@@ -72,7 +72,8 @@ func NewTileJSON(layers []Layer, tileURL string) TileJSON {
 		}
 		if !strings.Contains(d.GeometryType, "LINESTRING") {
 			// A point may stand for several points up to store.ClusterMaxZoom (when the store keeps clusters),
-			// a site's square for several sites too small to draw in a tile over the size cap (cap.go).
+			// a site's square for the sites too small to draw in its cell up to store.PyramidMaxZoom
+			// (squares.go), or in a tile over the size cap (cap.go).
 			vl.Fields["point_count"] = "Number"
 		}
 		tj.VectorLayers = append(tj.VectorLayers, vl)

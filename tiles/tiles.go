@@ -41,7 +41,7 @@ const (
 	// 512-px tiles.
 	Tolerance = 4.0
 	// Revision changes when the tile making changes, so that ETags and caches of earlier tiles expire.
-	Revision = 3
+	Revision = 4
 )
 
 // Format is a tile encoding.
@@ -182,6 +182,9 @@ func (r *Renderer) Render(ctx context.Context, src FeatureSource, layers []Layer
 	counts := make([][]int64, len(layers))
 	// drawn[i] says that layer i was read from the store's pyramid: already simplified on this zoom's grid.
 	drawn := make([]bool, len(layers))
+	// cells[i][j], for a polygon layer read from the pyramid, says that feature j is a cell's square of
+	// sites too small to draw (counts[i][j] of them, see squares.go).
+	cells := make([][]bool, len(layers))
 	bbox := tileBound(t, Buffer)
 	for i, l := range layers {
 		cols := make([]string, len(l.Fields))
@@ -222,6 +225,14 @@ func (r *Renderer) Render(ctx context.Context, src FeatureSource, layers []Layer
 			// the rows are read as they are and thinned here, on the encoder's grid, as they come, so that only
 			// one point per cell is ever held (memory stays bounded by the cells of a tile).
 			err = src.TileFeatures(ctx, l.Dataset, bbox, cols, thinPoints(newProjection(t), cell, collect))
+		} else if t.Z <= store.PyramidMaxZoom && store.SquareCellLayer(l.Dataset.GeometryType) {
+			var ok bool
+			feats[i], counts[i], cells[i], ok, err = readSquareCells(ctx, src, l, t, bbox, cols)
+			drawn[i] = ok
+			if err == nil && !ok {
+				// Imported before pyramids: the full geometries, generalised here.
+				err = src.TileFeatures(ctx, l.Dataset, bbox, cols, collect)
+			}
 		} else if ps, ok := src.(pyramidSource); ok && t.Z <= store.PyramidMaxZoom && !isPointLayer(l.Dataset) {
 			err = ps.PyramidTileFeatures(ctx, l.Dataset, int(t.Z), bbox, cols, collect)
 			drawn[i] = err == nil
@@ -246,7 +257,9 @@ func (r *Renderer) Render(ctx context.Context, src FeatureSource, layers []Layer
 	for i := range layers {
 		projected[i] = make([]orb.Geometry, len(feats[i]))
 		for j, sf := range feats[i] {
-			if drawn[i] {
+			if cells[i] != nil && cells[i][j] {
+				projected[i][j] = squareSite{proj.squareCentre(sf.Geometry, bbox)}
+			} else if drawn[i] {
 				projected[i][j] = proj.toTileWithin(sf.Geometry, bbox)
 			} else {
 				projected[i][j] = proj.cutToTile(sf.Geometry, bbox)
@@ -294,9 +307,13 @@ func (r *Renderer) generalise(ctx context.Context, layers []Layer, counts [][]in
 	}
 	st.Squares, st.Retried, st.Repaired = g.squares+onGrid.squares, g.retried+onGrid.retried, g.repaired+onGrid.repaired
 	for i := range layers {
-		for _, out := range outs[i] {
-			if out != nil {
-				st.Features++
+		for j, out := range outs[i] {
+			if out == nil {
+				continue
+			}
+			st.Features++
+			if counts[i] != nil && !isPointLayer(layers[i].Dataset) {
+				st.Grouped += int(counts[i][j] - 1) // a cell's square of sites too small to draw
 			}
 		}
 	}
@@ -705,6 +722,9 @@ func (g *generaliser) shape(pg orb.Geometry) (out orb.Geometry, square bool) {
 		return g.polygons(pg)
 	case cutSite:
 		return g.site(pg)
+	case squareSite:
+		g.squares++
+		return squareAt(pg.Point), true
 	case orb.Collection:
 		// Not produced by patrimap's importers; keep the polygonal members.
 		return g.polygons(geo.Polygons(pg))

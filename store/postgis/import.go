@@ -283,6 +283,9 @@ func (im *importer) Finish(ctx context.Context) (*store.Result, error) {
 			return fail(st.what, err)
 		}
 	}
+	if err := im.writeSquareCells(ctx, res.GeometryType); err != nil {
+		return fail("square cells for low-zoom tiles", err)
+	}
 	if err := im.writeTextIndex(ctx, work, res.Fields); err != nil {
 		return fail("full-text index", err)
 	}

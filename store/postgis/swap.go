@@ -158,6 +158,8 @@ func (s *Store) dropVersion(ctx context.Context, relid uint32) {
 		`DROP TABLE IF EXISTS ` + qualified(s.internal, lowZoomTable(relid)),
 		`DROP TABLE IF EXISTS ` + qualified(s.internal, pyramidTable(relid)),
 		`DROP TABLE IF EXISTS ` + qualified(s.internal, clusterTable(relid)),
+		`DROP TABLE IF EXISTS ` + qualified(s.internal, squareCellTable(relid)),
+		`DROP TABLE IF EXISTS ` + qualified(s.internal, drawableTable(relid)),
 		`DROP TABLE IF EXISTS ` + qualified(s.internal, textTable(relid)),
 	} {
 		if _, err := tx.Exec(ctx, stmt); err != nil {

@@ -60,11 +60,25 @@ func (im *importer) writePyramid(ctx context.Context, layerType string) error {
 		defer insert.Close()
 		inserts[z] = insert
 	}
+	var cells *squareCells
+	if store.SquareCellLayer(layerType) {
+		var err error
+		if cells, err = im.newSquareCells(ctx); err != nil {
+			return err
+		}
+		defer cells.close()
+	}
 	// The staged pyramids, a batch of rows at a time (memory bounded by the batch), split into their zooms.
 	for after := int64(-1 << 63); ; {
 		batch, err := im.stagedPyramids(ctx, after, 256)
-		if err != nil || len(batch) == 0 {
+		if err != nil {
 			return err
+		}
+		if len(batch) == 0 {
+			if cells == nil {
+				return nil
+			}
+			return cells.write(ctx)
 		}
 		for _, sp := range batch {
 			for z, insert := range inserts {
@@ -74,6 +88,11 @@ func (im *importer) writePyramid(ctx context.Context, layerType string) error {
 				}
 				if _, err := insert.ExecContext(ctx, sp.fid, w); err != nil {
 					return err
+				}
+			}
+			if cells != nil {
+				if err := cells.add(ctx, sp); err != nil {
+					return fmt.Errorf("fid %d: %w", sp.fid, err)
 				}
 			}
 		}
@@ -187,7 +206,7 @@ func (sn *snapshot) Pyramids(ctx context.Context, d store.Dataset, each func(fid
 }
 
 func dropPyramid(ctx context.Context, tx *sql.Tx, table string) error {
-	drop := []string{pyramidValuesTable(table), singlePyramidTable(table), lowZoomTable(table)}
+	drop := []string{pyramidValuesTable(table), singlePyramidTable(table), lowZoomTable(table), squareCellTable(table), drawIndex(table)}
 	for z := 0; z <= store.PyramidMaxZoom; z++ {
 		drop = append(drop, pyramidTable(table, z))
 	}

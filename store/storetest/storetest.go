@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Select", testSelect},
 		{"TileReads", testTileReads},
 		{"ThinTileReads", testThinTileReads},
+		{"SquareCells", testSquareCells},
 		{"SnapshotIsolation", testSnapshotIsolation},
 		{"RollbackKeepsPreviousVersion", testRollback},
 		{"OneImportAtATime", testOneImportAtATime},
