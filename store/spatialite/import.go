@@ -192,6 +192,15 @@ func (im *importer) add(ctx context.Context, r store.Row) error {
 	return nil
 }
 
+// newBatch prepares a stagingBatch writing rows into table's columns in the import's transaction.
+func (im *importer) newBatch(ctx context.Context, table string, columns ...string) (*stagingBatch, error) {
+	b := &stagingBatch{conn: im.conn}
+	if err := b.prepare(ctx, table, columns); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
 // toScratch hands a point to the scratch that counts the clusters, starting it with the layer's first point.
 func (im *importer) toScratch(ctx context.Context, g orb.Geometry, corner orb.Point, cell, fid int64) {
 	if im.noScratch {

@@ -128,6 +128,11 @@ func dsn(path, txlock string) string {
 	q.Set("_synchronous", "NORMAL")
 	// The writer takes the write lock at BEGIN, not half-way through an import; readers never take it.
 	q.Set("_txlock", txlock)
+	return fileDSN(path, q)
+}
+
+// fileDSN is go-sqlite3's name of the database file at path with the connection settings q.
+func fileDSN(path string, q url.Values) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 

@@ -47,17 +47,18 @@ func (im *importer) writePyramid(ctx context.Context, layerType string) error {
 	if err := im.writePyramidValues(ctx); err != nil {
 		return err
 	}
-	inserts := make([]*sql.Stmt, store.PyramidMaxZoom+1)
+	// A zoom's rows written a batch at a time, as the staged rows are (stagingBatch).
+	inserts := make([]*stagingBatch, store.PyramidMaxZoom+1)
 	for z := range inserts {
 		pt := quoteIdent(pyramidTable(im.table, z))
 		if _, err := im.tx.ExecContext(ctx, `CREATE TABLE `+pt+` (fid INTEGER PRIMARY KEY, g BLOB NOT NULL)`); err != nil {
 			return err
 		}
-		insert, err := im.tx.PrepareContext(ctx, `INSERT INTO `+pt+` VALUES (?, ?)`)
+		insert, err := im.newBatch(ctx, pt, "fid", "g")
 		if err != nil {
 			return err
 		}
-		defer insert.Close()
+		defer insert.close()
 		inserts[z] = insert
 	}
 	var cells *squareCells
@@ -75,6 +76,11 @@ func (im *importer) writePyramid(ctx context.Context, layerType string) error {
 			return err
 		}
 		if len(batch) == 0 {
+			for _, insert := range inserts {
+				if err := insert.flush(); err != nil {
+					return err
+				}
+			}
 			if cells == nil {
 				return nil
 			}
@@ -86,7 +92,7 @@ func (im *importer) writePyramid(ctx context.Context, layerType string) error {
 				if err != nil {
 					return fmt.Errorf("fid %d: %w", sp.fid, err)
 				}
-				if _, err := insert.ExecContext(ctx, sp.fid, w); err != nil {
+				if err := insert.add(sp.fid, insert.keep(w)); err != nil {
 					return err
 				}
 			}

@@ -76,7 +76,7 @@ func startClusterScratch(ctx context.Context, dir, dbPath string) (*clusterScrat
 	q := url.Values{}
 	q.Set("_journal_mode", "OFF")
 	q.Set("_synchronous", "OFF")
-	db := sql.OpenDB(connector{dsn: "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode(), drv: &sqlite3.SQLiteDriver{}})
+	db := sql.OpenDB(connector{dsn: fileDSN(path, q), drv: &sqlite3.SQLiteDriver{}})
 	db.SetMaxOpenConns(1)
 	ctx, cancel := context.WithCancel(ctx)
 	s := &clusterScratch{path: path, db: db, cancel: cancel, input: make(chan []clusterInput, 2), free: make(chan []clusterInput, 3),
@@ -177,12 +177,8 @@ func (s *clusterScratch) run(ctx context.Context) error {
 			return fail(err)
 		}
 		for _, p := range batch {
-			row := st.next()
-			row[0].Value, row[1].Value, row[2].Value, row[3].Value = p.cell, p.fid, p.x0, p.y0
-			if st.full() {
-				if err := st.flush(); err != nil {
-					return fail(err)
-				}
+			if err := st.add(p.cell, p.fid, p.x0, p.y0); err != nil {
+				return fail(err)
 			}
 		}
 		select {

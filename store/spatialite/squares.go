@@ -3,6 +3,7 @@ package spatialite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -32,7 +33,7 @@ func drawIndex(table string) string { return internalTable("patrimap_drawable_" 
 type squareCells struct {
 	tx             *sql.Tx
 	table          string
-	square, drawAt *sql.Stmt
+	square, drawAt *stagingBatch
 }
 
 func (im *importer) newSquareCells(ctx context.Context) (*squareCells, error) {
@@ -48,11 +49,11 @@ func (im *importer) newSquareCells(ctx context.Context) (*squareCells, error) {
 	}
 	c := &squareCells{tx: im.tx, table: im.table}
 	var err error
-	if c.square, err = im.tx.PrepareContext(ctx, `INSERT INTO temp.patrimap_square_staging VALUES (?, ?, ?, ?)`); err != nil {
+	if c.square, err = im.newBatch(ctx, "temp.patrimap_square_staging", "z", "cx", "cy", "fid"); err != nil {
 		return nil, err
 	}
-	if c.drawAt, err = im.tx.PrepareContext(ctx, `INSERT INTO temp.patrimap_draw_staging VALUES (?, ?)`); err != nil {
-		c.square.Close()
+	if c.drawAt, err = im.newBatch(ctx, "temp.patrimap_draw_staging", "fid", "z"); err != nil {
+		c.square.close()
 		return nil, err
 	}
 	return c, nil
@@ -74,20 +75,22 @@ func (c *squareCells) add(ctx context.Context, sp stagedPyramid) error {
 			}
 			continue
 		}
-		if _, err := c.square.ExecContext(ctx, z, cx, cy, sp.fid); err != nil {
+		if err := c.square.add(int64(z), cx, cy, sp.fid); err != nil {
 			return err
 		}
 	}
 	if drawAt < 0 {
 		drawAt = store.PyramidMaxZoom + 1
 	}
-	_, err := c.drawAt.ExecContext(ctx, sp.fid, drawAt)
-	return err
+	return c.drawAt.add(sp.fid, int64(drawAt))
 }
 
 // write groups the staged cells and builds the R-tree of drawable sites: every site with a box, at zoom 0
 // when it has no pyramid.
 func (c *squareCells) write(ctx context.Context) error {
+	if err := errors.Join(c.square.flush(), c.drawAt.flush()); err != nil {
+		return fmt.Errorf("square cells: %w", err)
+	}
 	st, di := quoteIdent(squareCellTable(c.table)), quoteIdent(drawIndex(c.table))
 	for _, stmt := range []string{
 		`CREATE TABLE ` + st + ` (z INTEGER NOT NULL, cx INTEGER NOT NULL, cy INTEGER NOT NULL, n INTEGER NOT NULL,
@@ -106,8 +109,8 @@ func (c *squareCells) write(ctx context.Context) error {
 }
 
 func (c *squareCells) close() {
-	c.square.Close()
-	c.drawAt.Close()
+	c.square.close()
+	c.drawAt.close()
 	for _, t := range []string{"patrimap_square_staging", "patrimap_draw_staging"} {
 		c.tx.ExecContext(context.Background(), `DROP TABLE IF EXISTS temp.`+t) //nolint:errcheck // gone with the connection anyway
 	}

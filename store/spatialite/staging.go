@@ -10,13 +10,14 @@ import (
 	"strings"
 )
 
-// stagingBatch is rows waiting to be written into a table (an import's staging table, its cluster cells'
-// scratch table), and the two statements that write them: one of batchRows rows at a time, one of a single row for what is left over. They are the
-// driver's own statements, prepared on the import's connection inside its transaction and run through
-// sql.Conn.Raw with the batch's own argument slice: database/sql copies every argument of every statement into
-// a new slice of its own (a fifth of what an import of a million points allocated), and go-sqlite3 runs a
-// statement given a cancellable context on a goroutine of its own, one per batch. The rows wait here at most
-// batchBytes of geometries and values; a row is checked for cancellation when it is added (importer.add).
+// stagingBatch is rows waiting to be written into a table (an import's staging table, its pyramid and square
+// cells, the scratch's cells), and the two statements that write them: one of batchRows rows at a time, one of
+// a single row for what is left over. They are the driver's own statements, prepared on the connection and
+// run through sql.Conn.Raw with the batch's own argument slice (inside the import's transaction when the
+// connection is the import's): database/sql copies every argument of every statement into a new slice of its
+// own (a fifth of what an import of a million points allocated), and go-sqlite3 runs a statement given a
+// cancellable context on a goroutine of its own. The rows wait here at most batchBytes of geometries and
+// values; the import checks for cancellation as each row is added (importer.add).
 type stagingBatch struct {
 	conn      *sql.Conn
 	one, many driver.Stmt
@@ -79,6 +80,18 @@ func (b *stagingBatch) next() []driver.NamedValue {
 		row[i] = driver.NamedValue{Ordinal: k + i + 1}
 	}
 	return row
+}
+
+// add appends a row of values (of the driver's types, blobs kept with keep) and writes the batch when full.
+func (b *stagingBatch) add(values ...any) error {
+	row := b.next()
+	for i, v := range values {
+		row[i].Value = v
+	}
+	if b.full() {
+		return b.flush()
+	}
+	return nil
 }
 
 // keep copies p among the pending rows' blobs (the row's buffers are reused by the next row).
