@@ -153,10 +153,12 @@ func run(ctx context.Context, w Writer, job Job) (store.Dataset, error) {
 			return emit(r)
 		})
 	})
-	prog.Done()
 	if err != nil {
+		prog.Done()
 		return store.Dataset{}, err
 	}
+	prog.Finishing()
+	defer prog.Done()
 	srid := job.Source.SRID()
 	if srid != 0 && srid != geo.WGS84 && rep.SourceCRS == "" {
 		rep.SourceCRS = "EPSG:" + strconv.Itoa(srid)

@@ -20,6 +20,7 @@ type Progress struct {
 	start    time.Time
 	stop     chan struct{}
 	done     chan struct{}
+	stopped  bool // the display, by Finishing or Done
 }
 
 // ExpectRecords tells the display how many records the source holds, when the source knows it (a shapefile's
@@ -58,14 +59,33 @@ func (p *Progress) Record() { p.records.Add(1) }
 // Reader wraps r so that the bytes read from it advance the display.
 func (p *Progress) Reader(r io.Reader) io.Reader { return &countingReader{r: r, n: &p.bytes} }
 
+// Finishing says, once every record is read, that the store is building the dataset (its table, spatial
+// index, pyramid or clusters, search index): a third of a million points' import, which the display would
+// otherwise leave blank. Done clears it.
+func (p *Progress) Finishing() {
+	if p.w == nil || p.stopped {
+		return
+	}
+	p.halt()
+	fmt.Fprintf(p.w, "\r\033[K%s: %d records read in %s; building the dataset's table and indexes...",
+		p.label, p.records.Load(), time.Since(p.start).Round(time.Second))
+}
+
 // Done stops the display and clears its line.
 func (p *Progress) Done() {
 	if p.w == nil {
 		return
 	}
-	close(p.stop)
-	<-p.done
+	p.halt()
 	fmt.Fprint(p.w, "\r\033[K")
+}
+
+func (p *Progress) halt() {
+	if !p.stopped {
+		p.stopped = true
+		close(p.stop)
+		<-p.done
+	}
 }
 
 func (p *Progress) run() {

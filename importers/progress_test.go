@@ -30,3 +30,23 @@ func TestProgressLine(t *testing.T) {
 	var nilProgress *Progress
 	nilProgress.ExpectRecords(3) // a source may be opened without a display
 }
+
+// Once every record is read, the display says the dataset is being built (the end of a large import, which it
+// left blank), until Done clears the line.
+func TestProgressFinishing(t *testing.T) {
+	var out bytes.Buffer
+	p := &Progress{w: &out, label: "points", start: time.Now(), stop: make(chan struct{}), done: make(chan struct{})}
+	go p.run()
+	for range 1000 {
+		p.Record()
+	}
+	p.Finishing()
+	if line := out.String(); !strings.HasSuffix(line, "points: 1000 records read in 0s; building the dataset's table and indexes...") {
+		t.Errorf("finishing: %q", line)
+	}
+	p.Done()
+	p.Done()
+	if line := out.String(); !strings.HasSuffix(line, "\r\033[K") {
+		t.Errorf("done: %q", line)
+	}
+}
